@@ -1,0 +1,230 @@
+package cpu
+
+import (
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/vkgrad/vkgrad/device"
+)
+
+// colBudget bounds the im2col scratch matrix, in elements: the batch is
+// processed in chunks of images whose columns fit.
+const colBudget = 8 << 20
+
+// convPlan holds the derived sizes of a convolution.
+type convPlan struct {
+	p                device.Conv2dParams
+	cg, kg           int // channels per group, in and out
+	kk               int // cg*KH*KW: rows of the column matrix
+	oh, ow, ohw      int
+	chunk            int // images per column matrix
+	inPlane, outSize int // C*H*W and OutC*OH*OW
+}
+
+func (d *Device) plan(op string, p device.Conv2dParams) convPlan {
+	if err := p.Validate(); err != nil {
+		panic("cpu: " + op + ": " + err.Error())
+	}
+	c := convPlan{p: p, cg: p.C / p.Groups, kg: p.OutC / p.Groups, oh: p.OutH(), ow: p.OutW()}
+	c.kk = c.cg * p.KH * p.KW
+	c.ohw = c.oh * c.ow
+	c.chunk = max(1, min(p.N, colBudget/max(1, c.kk*c.ohw)))
+	c.inPlane = p.C * p.H * p.W
+	c.outSize = p.OutC * c.ohw
+	return c
+}
+
+func (c *convPlan) check(d *Device, op string, x, w, y device.Buffer) {
+	p := c.p
+	device.CheckLen("cpu: "+op, "x", x, 0, p.N*c.inPlane)
+	device.CheckLen("cpu: "+op, "w", w, 0, p.OutC*c.kk)
+	device.CheckLen("cpu: "+op, "y", y, 0, p.N*c.outSize)
+	d.ops.Add(1)
+}
+
+// im2col fills col [kk, nb*ohw] with the group g patches of images
+// n0..n0+nb-1.
+func (c *convPlan) im2col(col, x []float32, n0, nb, g int) {
+	p := c.p
+	ld := nb * c.ohw
+	parallelFor(nb*c.cg, 1, func(lo, hi int) {
+		for t := lo; t < hi; t++ {
+			img, ch := t/c.cg, t%c.cg
+			plane := x[(n0+img)*c.inPlane+(g*c.cg+ch)*p.H*p.W:]
+			for kh := 0; kh < p.KH; kh++ {
+				for kw := 0; kw < p.KW; kw++ {
+					r := (ch*p.KH+kh)*p.KW + kw
+					dst := col[r*ld+img*c.ohw : r*ld+(img+1)*c.ohw]
+					for oh := 0; oh < c.oh; oh++ {
+						ih := oh*p.StrideH - p.PadH + kh*p.DilationH
+						row := dst[oh*c.ow : (oh+1)*c.ow]
+						if ih < 0 || ih >= p.H {
+							clear(row)
+							continue
+						}
+						src := plane[ih*p.W : (ih+1)*p.W]
+						iw := -p.PadW + kw*p.DilationW
+						for ow := range row {
+							if iw >= 0 && iw < p.W {
+								row[ow] = src[iw]
+							} else {
+								row[ow] = 0
+							}
+							iw += p.StrideW
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// col2im adds col [kk, nb*ohw] back into the group g channels of dx.
+func (c *convPlan) col2im(dx, col []float32, n0, nb, g int) {
+	p := c.p
+	ld := nb * c.ohw
+	parallelFor(nb*c.cg, 1, func(lo, hi int) {
+		for t := lo; t < hi; t++ {
+			img, ch := t/c.cg, t%c.cg
+			plane := dx[(n0+img)*c.inPlane+(g*c.cg+ch)*p.H*p.W:]
+			for kh := 0; kh < p.KH; kh++ {
+				for kw := 0; kw < p.KW; kw++ {
+					r := (ch*p.KH+kh)*p.KW + kw
+					src := col[r*ld+img*c.ohw : r*ld+(img+1)*c.ohw]
+					for oh := 0; oh < c.oh; oh++ {
+						ih := oh*p.StrideH - p.PadH + kh*p.DilationH
+						if ih < 0 || ih >= p.H {
+							continue
+						}
+						dst := plane[ih*p.W : (ih+1)*p.W]
+						iw := -p.PadW + kw*p.DilationW
+						for _, v := range src[oh*c.ow : (oh+1)*c.ow] {
+							if iw >= 0 && iw < p.W {
+								dst[iw] += v
+							}
+							iw += p.StrideW
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// gather copies the group g channels of images n0..n0+nb-1 of an
+// [N, OutC, OH*OW] tensor into m [kg, nb*ohw], or back when scatter is set.
+func (c *convPlan) gather(m, y []float32, n0, nb, g int, scatter bool) {
+	ld := nb * c.ohw
+	parallelFor(nb*c.kg, 4, func(lo, hi int) {
+		for t := lo; t < hi; t++ {
+			img, k := t/c.kg, t%c.kg
+			a := m[k*ld+img*c.ohw : k*ld+(img+1)*c.ohw]
+			b := y[(n0+img)*c.outSize+(g*c.kg+k)*c.ohw:][:c.ohw]
+			if scatter {
+				copy(b, a)
+			} else {
+				copy(a, b)
+			}
+		}
+	})
+}
+
+func gemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	ta, tb := blas.NoTrans, blas.NoTrans
+	ar, ac, br, bc := m, k, k, n
+	if tA {
+		ta, ar, ac = blas.Trans, k, m
+	}
+	if tB {
+		tb, br, bc = blas.Trans, n, k
+	}
+	blas32.Gemm(ta, tb, 1,
+		blas32.General{Rows: ar, Cols: ac, Stride: lda, Data: a[:matrixSpan(ar, ac, lda)]},
+		blas32.General{Rows: br, Cols: bc, Stride: ldb, Data: b[:matrixSpan(br, bc, ldb)]},
+		beta,
+		blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c[:matrixSpan(m, n, ldc)]})
+}
+
+// Conv2d computes a 2-D convolution through im2col and GEMM.
+func (d *Device) Conv2d(p device.Conv2dParams, dst, x, w, bias device.Buffer) {
+	c := d.plan("Conv2d", p)
+	xs, ws, ys := d.data("Conv2d", x), d.data("Conv2d", w), d.data("Conv2d", dst)
+	c.check(d, "Conv2d", x, w, dst)
+	var bs []float32
+	if bias != nil {
+		bs = d.data("Conv2d", bias)
+		device.CheckLen("cpu: Conv2d", "bias", bias, 0, p.OutC)
+	}
+	col := d.pool.get(c.kk * c.chunk * c.ohw)
+	tmp := d.pool.get(c.kg * c.chunk * c.ohw)
+	defer d.pool.put(col)
+	defer d.pool.put(tmp)
+	for n0 := 0; n0 < p.N; n0 += c.chunk {
+		nb := min(c.chunk, p.N-n0)
+		ld := nb * c.ohw
+		for g := 0; g < p.Groups; g++ {
+			c.im2col(col, xs, n0, nb, g)
+			gemm(false, false, c.kg, ld, c.kk, ws[g*c.kg*c.kk:], c.kk, col, ld, 0, tmp, ld)
+			c.gather(tmp, ys, n0, nb, g, true)
+		}
+	}
+	if bs != nil {
+		parallelFor(p.N*p.OutC, max(1, grainElementwise/max(1, c.ohw)), func(lo, hi int) {
+			for t := lo; t < hi; t++ {
+				b := bs[t%p.OutC]
+				for i := range ys[t*c.ohw : (t+1)*c.ohw] {
+					ys[t*c.ohw+i] += b
+				}
+			}
+		})
+	}
+}
+
+// Conv2dBackwardData computes dx = conv2d_transpose(dy, w).
+func (d *Device) Conv2dBackwardData(p device.Conv2dParams, dx, dy, w device.Buffer) {
+	c := d.plan("Conv2dBackwardData", p)
+	dxs, dys, ws := d.data("Conv2dBackwardData", dx), d.data("Conv2dBackwardData", dy), d.data("Conv2dBackwardData", w)
+	c.check(d, "Conv2dBackwardData", dx, w, dy)
+	clear(dxs[:p.N*c.inPlane])
+	col := d.pool.get(c.kk * c.chunk * c.ohw)
+	tmp := d.pool.get(c.kg * c.chunk * c.ohw)
+	defer d.pool.put(col)
+	defer d.pool.put(tmp)
+	for n0 := 0; n0 < p.N; n0 += c.chunk {
+		nb := min(c.chunk, p.N-n0)
+		ld := nb * c.ohw
+		for g := 0; g < p.Groups; g++ {
+			c.gather(tmp, dys, n0, nb, g, false)
+			gemm(true, false, c.kk, ld, c.kg, ws[g*c.kg*c.kk:], c.kk, tmp, ld, 0, col, ld)
+			c.col2im(dxs, col, n0, nb, g)
+		}
+	}
+}
+
+// Conv2dBackwardFilter computes dw = sum over images of dy × im2col(x)ᵀ.
+func (d *Device) Conv2dBackwardFilter(p device.Conv2dParams, dw, x, dy device.Buffer) {
+	c := d.plan("Conv2dBackwardFilter", p)
+	dws, xs, dys := d.data("Conv2dBackwardFilter", dw), d.data("Conv2dBackwardFilter", x), d.data("Conv2dBackwardFilter", dy)
+	c.check(d, "Conv2dBackwardFilter", x, dw, dy)
+	if p.N == 0 {
+		clear(dws[:p.OutC*c.kk])
+		return
+	}
+	col := d.pool.get(c.kk * c.chunk * c.ohw)
+	tmp := d.pool.get(c.kg * c.chunk * c.ohw)
+	defer d.pool.put(col)
+	defer d.pool.put(tmp)
+	for n0 := 0; n0 < p.N; n0 += c.chunk {
+		nb := min(c.chunk, p.N-n0)
+		ld := nb * c.ohw
+		beta := float32(1)
+		if n0 == 0 {
+			beta = 0
+		}
+		for g := 0; g < p.Groups; g++ {
+			c.im2col(col, xs, n0, nb, g)
+			c.gather(tmp, dys, n0, nb, g, false)
+			gemm(false, true, c.kg, c.kk, ld, tmp, ld, col, ld, beta, dws[g*c.kg*c.kk:], c.kk)
+		}
+	}
+}

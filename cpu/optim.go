@@ -1,0 +1,137 @@
+package cpu
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/vkgrad/vkgrad/device"
+)
+
+// state returns the named optimizer buffers, each checked to hold n
+// elements; a nil buffer gives a nil slice.
+func (d *Device) state(op string, n int, names []string, bufs ...device.Buffer) [][]float32 {
+	if n < 0 {
+		panic(fmt.Sprintf("cpu: %s: negative size %d", op, n))
+	}
+	out := make([][]float32, len(bufs))
+	for i, b := range bufs {
+		if b == nil {
+			continue
+		}
+		x := d.data(op, b)
+		device.CheckLen("cpu: "+op, names[i], b, 0, n)
+		out[i] = x[:n]
+	}
+	d.ops.Add(1)
+	return out
+}
+
+func need(op, name string, s []float32, why string) {
+	if s == nil {
+		panic(fmt.Sprintf("cpu: %s: %s buffer is nil but %s", op, name, why))
+	}
+}
+
+// SGDStep updates param with SGD (momentum, Nesterov, weight decay).
+func (d *Device) SGDStep(p device.SGDParams, n int, param, grad, velocity device.Buffer) {
+	s := d.state("SGDStep", n, []string{"param", "grad", "velocity"}, param, grad, velocity)
+	w, g, v := s[0], s[1], s[2]
+	if p.Momentum != 0 {
+		need("SGDStep", "velocity", v, "momentum is set")
+	}
+	first := p.Step <= 1
+	parallelFor(n, grainElementwise, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			gi := g[i] + p.WeightDecay*w[i]
+			if p.Momentum != 0 {
+				if first {
+					v[i] = gi
+				} else {
+					v[i] = p.Momentum*v[i] + (1-p.Dampening)*gi
+				}
+				if p.Nesterov {
+					gi += p.Momentum * v[i]
+				} else {
+					gi = v[i]
+				}
+			}
+			w[i] -= p.LR * gi
+		}
+	})
+}
+
+// AdamStep updates param with Adam or AdamW.
+func (d *Device) AdamStep(p device.AdamParams, n int, param, grad, m, v device.Buffer) {
+	s := d.state("AdamStep", n, []string{"param", "grad", "m", "v"}, param, grad, m, v)
+	w, g, ms, vs := s[0], s[1], s[2], s[3]
+	need("AdamStep", "m", ms, "Adam keeps moments")
+	need("AdamStep", "v", vs, "Adam keeps moments")
+	step := float64(max(p.Step, 1))
+	bc1 := float32(1 - math.Pow(float64(p.Beta1), step))
+	bc2 := float32(math.Sqrt(1 - math.Pow(float64(p.Beta2), step)))
+	parallelFor(n, grainElementwise, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			gi := g[i]
+			if p.Decoupled {
+				w[i] *= 1 - p.LR*p.WeightDecay
+			} else {
+				gi += p.WeightDecay * w[i]
+			}
+			ms[i] = p.Beta1*ms[i] + (1-p.Beta1)*gi
+			vs[i] = p.Beta2*vs[i] + (1-p.Beta2)*gi*gi
+			denom := float32(math.Sqrt(float64(vs[i])))/bc2 + p.Eps
+			w[i] -= p.LR / bc1 * ms[i] / denom
+		}
+	})
+}
+
+// RMSpropStep updates param with RMSprop.
+func (d *Device) RMSpropStep(p device.RMSpropParams, n int, param, grad, sq, gradAvg, buf device.Buffer) {
+	s := d.state("RMSpropStep", n, []string{"param", "grad", "sq", "gradAvg", "buf"}, param, grad, sq, gradAvg, buf)
+	w, g, sqs, ga, b := s[0], s[1], s[2], s[3], s[4]
+	need("RMSpropStep", "sq", sqs, "RMSprop keeps a square average")
+	if p.Centered {
+		need("RMSpropStep", "gradAvg", ga, "centered is set")
+	}
+	if p.Momentum != 0 {
+		need("RMSpropStep", "buf", b, "momentum is set")
+	}
+	parallelFor(n, grainElementwise, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			gi := g[i] + p.WeightDecay*w[i]
+			sqs[i] = p.Rho*sqs[i] + (1-p.Rho)*gi*gi
+			avg := sqs[i]
+			if p.Centered {
+				ga[i] = p.Rho*ga[i] + (1-p.Rho)*gi
+				avg -= ga[i] * ga[i]
+			}
+			var denom float32
+			if p.EpsInsideSqrt {
+				denom = float32(math.Sqrt(float64(avg + p.Eps)))
+			} else {
+				denom = float32(math.Sqrt(float64(avg))) + p.Eps
+			}
+			if p.Momentum != 0 {
+				b[i] = p.Momentum*b[i] + gi/denom
+				w[i] -= p.LR * b[i]
+			} else {
+				w[i] -= p.LR * gi / denom
+			}
+		}
+	})
+}
+
+// AdaGradStep updates param with AdaGrad.
+func (d *Device) AdaGradStep(p device.AdaGradParams, n int, param, grad, sum device.Buffer) {
+	s := d.state("AdaGradStep", n, []string{"param", "grad", "sum"}, param, grad, sum)
+	w, g, acc := s[0], s[1], s[2]
+	need("AdaGradStep", "sum", acc, "AdaGrad keeps a sum of squares")
+	clr := p.LR / (1 + float32(max(p.Step, 1)-1)*p.LRDecay)
+	parallelFor(n, grainElementwise, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			gi := g[i] + p.WeightDecay*w[i]
+			acc[i] += gi * gi
+			w[i] -= clr * gi / (float32(math.Sqrt(float64(acc[i]))) + p.Eps)
+		}
+	})
+}

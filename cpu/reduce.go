@@ -1,0 +1,186 @@
+package cpu
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+
+	"github.com/vkgrad/vkgrad/device"
+)
+
+// checkAxes panics unless axes are sorted, distinct and in [0, rank).
+func checkAxes(op string, shape, axes []int) {
+	for i, a := range axes {
+		if a < 0 || a >= len(shape) || (i > 0 && a <= axes[i-1]) {
+			panic(fmt.Sprintf("cpu: %s: axes %v must be sorted, distinct and within rank %d of shape %v", op, axes, len(shape), shape))
+		}
+	}
+}
+
+// accum is a running reduction: a float64 sum, or a max or min that
+// propagates NaN.
+type accum struct {
+	op device.ReduceOp
+	v  float64
+}
+
+func newAccum(op device.ReduceOp) accum {
+	switch op {
+	case device.ReduceMax:
+		return accum{op, math.Inf(-1)}
+	case device.ReduceMin:
+		return accum{op, math.Inf(1)}
+	}
+	return accum{op, 0}
+}
+
+func (a *accum) merge(b accum) {
+	switch a.op {
+	case device.ReduceMax:
+		if b.v > a.v || b.v != b.v {
+			a.v = b.v
+		}
+	case device.ReduceMin:
+		if b.v < a.v || b.v != b.v {
+			a.v = b.v
+		}
+	default:
+		a.v += b.v
+	}
+}
+
+// row folds m elements of x, from offset o with stride s, into a.
+func (a *accum) row(x []float32, o, s, m int) {
+	if a.v != a.v {
+		return
+	}
+	switch a.op {
+	case device.ReduceMax:
+		for i := 0; i < m; i++ {
+			v := float64(x[o+i*s])
+			if v > a.v || v != v {
+				a.v = v
+				if v != v {
+					return
+				}
+			}
+		}
+	case device.ReduceMin:
+		for i := 0; i < m; i++ {
+			v := float64(x[o+i*s])
+			if v < a.v || v != v {
+				a.v = v
+				if v != v {
+					return
+				}
+			}
+		}
+	default:
+		var sum float64
+		for i := 0; i < m; i++ {
+			sum += float64(x[o+i*s])
+		}
+		a.v += sum
+	}
+}
+
+// Reduce reduces src over axes into dst.
+func (d *Device) Reduce(op device.ReduceOp, shape []int, axes []int, dst device.Buffer, src device.Strided) {
+	checkAxes("Reduce", shape, axes)
+	if op < device.ReduceSum || op > device.ReduceMin {
+		panic(fmt.Sprintf("cpu: Reduce: unknown op %v", op))
+	}
+	x := d.view("Reduce", shape, src)
+	var keptShape, keptStrides, redShape, redStrides []int
+	ai := 0
+	for i, s := range shape {
+		if ai < len(axes) && axes[ai] == i {
+			redShape = append(redShape, s)
+			redStrides = append(redStrides, src.Strides[i])
+			ai++
+		} else {
+			keptShape = append(keptShape, s)
+			keptStrides = append(keptStrides, src.Strides[i])
+		}
+	}
+	nOut, nRed := device.NumElements(keptShape), device.NumElements(redShape)
+	y := d.out("Reduce", dst, nOut)
+	red := newIter(redShape, redStrides)
+	finish := func(a accum) float32 {
+		if op == device.ReduceMean {
+			return float32(a.v / float64(nRed))
+		}
+		return float32(a.v)
+	}
+	keptIter := newIter(keptShape, device.ContiguousStrides(keptShape), keptStrides)
+	if nOut >= runtime.GOMAXPROCS(0) || nRed < grainReduce {
+		grain := max(1, grainReduce/max(1, nRed))
+		parallelFor(nOut, grain, func(lo, hi int) {
+			keptIter.rows(lo, hi, [4]int{0, src.Offset}, func(o, s [4]int, m int) {
+				for i := 0; i < m; i++ {
+					a := newAccum(op)
+					red.rows(0, nRed, [4]int{o[1] + i*s[1]}, func(ro, rs [4]int, rm int) {
+						a.row(x, ro[0], rs[0], rm)
+					})
+					y[o[0]+i*s[0]] = finish(a)
+				}
+			})
+		})
+		return
+	}
+	// Few outputs, long reductions: split each reduction across cores.
+	keptIter.rows(0, nOut, [4]int{0, src.Offset}, func(o, s [4]int, m int) {
+		for i := 0; i < m; i++ {
+			base := o[1] + i*s[1]
+			parts := make([]accum, runtime.GOMAXPROCS(0))
+			for k := range parts {
+				parts[k] = newAccum(op)
+			}
+			chunk := (nRed + len(parts) - 1) / len(parts)
+			parallelFor(len(parts), 1, func(plo, phi int) {
+				for k := plo; k < phi; k++ {
+					red.rows(k*chunk, min((k+1)*chunk, nRed), [4]int{base}, func(ro, rs [4]int, rm int) {
+						parts[k].row(x, ro[0], rs[0], rm)
+					})
+				}
+			})
+			a := newAccum(op)
+			for _, p := range parts {
+				a.merge(p)
+			}
+			y[o[0]+i*s[0]] = finish(a)
+		}
+	})
+}
+
+// ArgReduce writes the index of the extreme element along axis.
+func (d *Device) ArgReduce(op device.ArgOp, shape []int, axis int, dst device.Buffer, src device.Strided) {
+	checkAxes("ArgReduce", shape, []int{axis})
+	if op != device.ArgMax && op != device.ArgMin {
+		panic(fmt.Sprintf("cpu: ArgReduce: unknown op %v", op))
+	}
+	x := d.view("ArgReduce", shape, src)
+	if shape[axis] == 0 {
+		panic(fmt.Sprintf("cpu: ArgReduce: %v over an empty axis %d of shape %v", op, axis, shape))
+	}
+	keptShape := append(append([]int{}, shape[:axis]...), shape[axis+1:]...)
+	keptStrides := append(append([]int{}, src.Strides[:axis]...), src.Strides[axis+1:]...)
+	nOut, n, stride := device.NumElements(keptShape), shape[axis], src.Strides[axis]
+	y := d.out("ArgReduce", dst, nOut)
+	it := newIter(keptShape, device.ContiguousStrides(keptShape), keptStrides)
+	parallelFor(nOut, max(1, grainReduce/n), func(lo, hi int) {
+		it.rows(lo, hi, [4]int{0, src.Offset}, func(o, s [4]int, m int) {
+			for i := 0; i < m; i++ {
+				base := o[1] + i*s[1]
+				best, bi := x[base], 0
+				for j := 1; j < n && best == best; j++ {
+					v := x[base+j*stride]
+					if v != v || (op == device.ArgMax && v > best) || (op == device.ArgMin && v < best) {
+						best, bi = v, j
+					}
+				}
+				y[o[0]+i*s[0]] = float32(bi)
+			}
+		})
+	})
+}

@@ -1,0 +1,103 @@
+package device
+
+import "fmt"
+
+// Elementwise is the family of ops applied element by element. Every op
+// writes a contiguous dst of the given shape, starting at element 0; inputs
+// are strided views whose strides are aligned with shape (broadcasting is
+// expressed by stride 0). dst may be the buffer of an input only when that
+// input is contiguous at offset 0 (an in-place op).
+type Elementwise interface {
+	// Unary computes dst = op(x); alpha is the op's parameter (the negative
+	// slope of UnaryLeakyReLU), ignored by the others.
+	Unary(op UnaryOp, alpha float32, shape []int, dst Buffer, x Strided)
+	// UnaryBackward computes dx = dy * op'(x), given the op's input x and
+	// output y (each op reads the one its derivative is cheapest from).
+	UnaryBackward(op UnaryOp, alpha float32, shape []int, dx Buffer, x, y, dy Strided)
+	// Binary computes dst = op(a, b).
+	Binary(op BinaryOp, shape []int, dst Buffer, a, b Strided)
+	// BinaryScalar computes dst = op(a, s), or op(s, a) when scalarFirst.
+	BinaryScalar(op BinaryOp, shape []int, dst Buffer, a Strided, s float32, scalarFirst bool)
+	// Where computes dst = cond != 0 ? a : b.
+	Where(shape []int, dst Buffer, cond, a, b Strided)
+}
+
+// UnaryOp names a unary elementwise function.
+type UnaryOp int
+
+// The unary ops. GELU is the exact form x·Φ(x) with Φ the normal CDF.
+const (
+	UnaryIdentity UnaryOp = iota
+	UnaryNeg
+	UnaryAbs
+	UnaryExp
+	UnaryLog
+	UnarySqrt
+	UnarySquare
+	UnaryReLU
+	UnaryLeakyReLU
+	UnarySigmoid
+	UnaryTanh
+	UnaryGELU
+	numUnaryOps
+)
+
+var unaryNames = [...]string{"identity", "neg", "abs", "exp", "log", "sqrt", "square", "relu", "leaky_relu", "sigmoid", "tanh", "gelu"}
+
+// String names the op.
+func (op UnaryOp) String() string {
+	if op >= 0 && op < numUnaryOps {
+		return unaryNames[op]
+	}
+	return fmt.Sprintf("UnaryOp(%d)", int(op))
+}
+
+// UnaryOps lists every unary op, for tests and benchmarks.
+func UnaryOps() []UnaryOp {
+	ops := make([]UnaryOp, numUnaryOps)
+	for i := range ops {
+		ops[i] = UnaryOp(i)
+	}
+	return ops
+}
+
+// BinaryOp names a binary elementwise function. Comparisons give 1 where
+// they hold and 0 where they do not.
+type BinaryOp int
+
+// The binary ops.
+const (
+	BinaryAdd BinaryOp = iota
+	BinarySub
+	BinaryMul
+	BinaryDiv
+	BinaryMax
+	BinaryMin
+	BinaryPow
+	BinaryEq
+	BinaryNe
+	BinaryLt
+	BinaryLe
+	BinaryGt
+	BinaryGe
+	numBinaryOps
+)
+
+var binaryNames = [...]string{"add", "sub", "mul", "div", "max", "min", "pow", "eq", "ne", "lt", "le", "gt", "ge"}
+
+// String names the op.
+func (op BinaryOp) String() string {
+	if op >= 0 && op < numBinaryOps {
+		return binaryNames[op]
+	}
+	return fmt.Sprintf("BinaryOp(%d)", int(op))
+}
+
+// BinaryOps lists every binary op, for tests and benchmarks.
+func BinaryOps() []BinaryOp {
+	ops := make([]BinaryOp, numBinaryOps)
+	for i := range ops {
+		ops[i] = BinaryOp(i)
+	}
+	return ops
+}
