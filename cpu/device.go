@@ -39,14 +39,14 @@ type Device struct {
 	pool     pool
 	closed   atomic.Bool
 
-	allocs, releases     atomic.Int64
-	liveBuffers          atomic.Int64
-	liveBytes            atomic.Int64
-	uploads, downloads   atomic.Int64
-	upBytes, downBytes   atomic.Int64
-	ops                  atomic.Int64
-	errMu                sync.Mutex
-	err                  error
+	allocs, releases   atomic.Int64
+	liveBuffers        atomic.Int64
+	liveBytes          atomic.Int64
+	uploads, downloads atomic.Int64
+	upBytes, downBytes atomic.Int64
+	ops                atomic.Int64
+	errMu              sync.Mutex
+	err                error
 }
 
 var _ device.Device = (*Device)(nil)

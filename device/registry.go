@@ -154,7 +154,7 @@ func openAuto() (Device, error) {
 		reasons = append(reasons, r.name+": "+err.Error())
 	}
 	if len(gpus) == 0 {
-		reasons = append(reasons, "no GPU backend in this binary (the Vulkan backend needs cgo)")
+		reasons = append(reasons, "no GPU backend is registered in this binary")
 	}
 	reason := strings.Join(reasons, "; ")
 	if !haveCPU {
