@@ -7,9 +7,10 @@ import (
 	"github.com/vkgrad/vkgrad/device"
 )
 
-// colBudget bounds the im2col scratch matrix, in elements: the batch is
+// colBudget bounds the im2col scratch matrix, in elements (a variable so
+// that tests can force chunking): the batch is
 // processed in chunks of images whose columns fit.
-const colBudget = 8 << 20
+var colBudget = 8 << 20
 
 // convPlan holds the derived sizes of a convolution.
 type convPlan struct {

@@ -54,6 +54,10 @@ func use(name string) {
 func GEMMEngines() []string {
 	engineMu.Lock()
 	defer engineMu.Unlock()
+	return engineNames()
+}
+
+func engineNames() []string {
 	var names []string
 	for n := range engines {
 		names = append(names, n)
@@ -72,7 +76,7 @@ func UseGEMMEngine(name string) error {
 		if name == "openblas" && openblasErr != nil {
 			return fmt.Errorf("cpu: GEMM engine openblas is not available: %w", openblasErr)
 		}
-		return fmt.Errorf("cpu: unknown GEMM engine %q (have %v)", name, GEMMEngines())
+		return fmt.Errorf("cpu: unknown GEMM engine %q (have %v)", name, engineNames())
 	}
 	use(name)
 	return nil
