@@ -74,7 +74,9 @@ func TestConv2dAgainstNaive(t *testing.T) {
 		with(func(p *device.Conv2dParams) {
 			p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW, p.Groups, p.PadH, p.PadW = 2, 6, 5, 7, 4, 3, 3, 2, 1, 1
 		}),
-		with(func(p *device.Conv2dParams) { p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW, p.Groups = 3, 4, 5, 5, 4, 1, 1, 4 }),
+		with(func(p *device.Conv2dParams) {
+			p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW, p.Groups = 3, 4, 5, 5, 4, 1, 1, 4
+		}),
 		with(func(p *device.Conv2dParams) { p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW = 0, 2, 5, 5, 3, 3, 3 }),
 	}
 	r := rand.New(rand.NewPCG(13, 14))

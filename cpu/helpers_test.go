@@ -3,8 +3,8 @@ package cpu
 import (
 	"fmt"
 	"math"
-	"strings"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/vkgrad/vkgrad/device"

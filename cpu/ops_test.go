@@ -14,7 +14,7 @@ import (
 // transposed, broadcast. Each maps a logical shape to strides and the buffer
 // size it needs.
 type layout struct {
-	name   string
+	name    string
 	strides func(shape []int) (strides []int, offset, size int)
 }
 
@@ -264,7 +264,9 @@ func TestReduce(t *testing.T) {
 			}
 		}
 	}
-	mustPanic(t, "sorted", func() { d.Reduce(device.ReduceSum, []int{2, 2}, []int{1, 0}, d.Alloc(1), device.Contiguous(d.Alloc(4), 0, []int{2, 2})) })
+	mustPanic(t, "sorted", func() {
+		d.Reduce(device.ReduceSum, []int{2, 2}, []int{1, 0}, d.Alloc(1), device.Contiguous(d.Alloc(4), 0, []int{2, 2}))
+	})
 }
 
 func naiveReduce(op device.ReduceOp, shape, axes []int, x []float32, off int, strides []int) []float64 {
