@@ -1,11 +1,11 @@
 package cpu
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
+
+	"github.com/vkgrad/vkgrad/internal/testutil"
 
 	"github.com/vkgrad/vkgrad/device"
 )
@@ -92,18 +92,7 @@ func eachIndex(shape []int, fn func(idx []int)) {
 	}
 }
 
-// mustPanic fails unless fn panics with a message containing want.
 func mustPanic(t *testing.T, want string, fn func()) {
 	t.Helper()
-	defer func() {
-		t.Helper()
-		r := recover()
-		if r == nil {
-			t.Fatalf("no panic, want one containing %q", want)
-		}
-		if msg := fmt.Sprint(r); !strings.Contains(msg, want) {
-			t.Fatalf("panic %q does not contain %q", msg, want)
-		}
-	}()
-	fn()
+	testutil.MustPanic(t, want, fn)
 }

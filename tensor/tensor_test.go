@@ -1,13 +1,14 @@
 package tensor
 
 import (
-	"fmt"
 	"math"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vkgrad/vkgrad/internal/testutil"
 
 	"github.com/vkgrad/vkgrad/cpu"
 	"github.com/vkgrad/vkgrad/device"
@@ -20,21 +21,6 @@ func data(t *testing.T, x *Tensor) []float32 {
 		t.Fatal(err)
 	}
 	return d
-}
-
-func mustPanic(t *testing.T, want string, fn func()) {
-	t.Helper()
-	defer func() {
-		t.Helper()
-		r := recover()
-		if r == nil {
-			t.Fatalf("no panic, want one containing %q", want)
-		}
-		if msg := fmt.Sprint(r); !strings.Contains(msg, want) {
-			t.Fatalf("panic %q does not contain %q", msg, want)
-		}
-	}()
-	fn()
 }
 
 func TestBroadcastShapes(t *testing.T) {
@@ -417,4 +403,9 @@ func TestGarbageCollectorReleases(t *testing.T) {
 		t.Fatalf("%d live buffers after collection, want %d", live, base)
 	}
 	runtime.KeepAlive(w)
+}
+
+func mustPanic(t *testing.T, want string, fn func()) {
+	t.Helper()
+	testutil.MustPanic(t, want, fn)
 }
