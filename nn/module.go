@@ -1,0 +1,121 @@
+// Package nn is vkgrad's layer API, close to what PyTorch and Keras users
+// know: modules (Linear, Conv2d, pooling, BatchNorm, Dropout, activations,
+// a ResNet basic block) composed with Sequential, losses, optimizers that
+// update parameters with the device's fused kernels, learning-rate
+// schedules, initializers, a data loader, and save/load in the safetensors
+// format.
+//
+// Parameters and optimizer state live on the device for the whole of
+// training; only the batches go up and only what you read comes back.
+package nn
+
+import (
+	"fmt"
+
+	"github.com/vkgrad/vkgrad/tensor"
+)
+
+// Module is a layer or a network of layers.
+type Module interface {
+	// Forward computes the module's output for the batch x.
+	Forward(x *tensor.Tensor) *tensor.Tensor
+	// Params lists the module's tensors with PyTorch-style dotted names
+	// ("0.weight", "bn1.running_mean"): the trainable parameters and the
+	// buffers (running statistics) that Save writes too.
+	Params() []Param
+	// SetTraining switches between training mode (dropout active,
+	// batch statistics) and evaluation mode.
+	SetTraining(training bool)
+}
+
+// Param is a named tensor of a module.
+type Param struct {
+	Name   string
+	Tensor *tensor.Tensor
+	// Buffer marks state that is saved but not trained, such as
+	// BatchNorm's running mean; optimizers skip it.
+	Buffer bool
+}
+
+// Trainable returns the params that are not buffers.
+func Trainable(ps []Param) []Param {
+	var out []Param
+	for _, p := range ps {
+		if !p.Buffer {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// prefixed returns m's params with prefix+"." in front of their names.
+func prefixed(prefix string, m Module) []Param {
+	ps := m.Params()
+	out := make([]Param, len(ps))
+	for i, p := range ps {
+		p.Name = prefix + "." + p.Name
+		out[i] = p
+	}
+	return out
+}
+
+// stateless is embedded by modules without parameters or modes.
+type stateless struct{}
+
+// Params returns nil: the module has no parameters.
+func (stateless) Params() []Param { return nil }
+
+// SetTraining does nothing: the module behaves the same in both modes.
+func (stateless) SetTraining(bool) {}
+
+// Sequential applies its layers in order.
+type Sequential struct {
+	Layers []Module
+}
+
+// NewSequential returns a Sequential of the given layers.
+func NewSequential(layers ...Module) *Sequential {
+	return &Sequential{Layers: layers}
+}
+
+// Forward applies every layer in turn.
+func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
+	for _, l := range s.Layers {
+		x = l.Forward(x)
+	}
+	return x
+}
+
+// Params lists the layers' params, named by layer index ("0.weight").
+func (s *Sequential) Params() []Param {
+	var out []Param
+	for i, l := range s.Layers {
+		out = append(out, prefixed(fmt.Sprint(i), l)...)
+	}
+	return out
+}
+
+// SetTraining sets the mode of every layer.
+func (s *Sequential) SetTraining(training bool) {
+	for _, l := range s.Layers {
+		l.SetTraining(training)
+	}
+}
+
+// Func is a Module made from a function without parameters.
+type Func struct {
+	stateless
+	F func(x *tensor.Tensor) *tensor.Tensor
+}
+
+// Forward applies the function.
+func (f Func) Forward(x *tensor.Tensor) *tensor.Tensor { return f.F(x) }
+
+// NumParams counts the elements of the trainable params.
+func NumParams(m Module) int {
+	n := 0
+	for _, p := range Trainable(m.Params()) {
+		n += p.Tensor.Size()
+	}
+	return n
+}
