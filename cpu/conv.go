@@ -56,28 +56,45 @@ func (c *convPlan) im2col(col, x []float32, n0, nb, g int) {
 				for kw := 0; kw < p.KW; kw++ {
 					r := (ch*p.KH+kh)*p.KW + kw
 					dst := col[r*ld+img*c.ohw : r*ld+(img+1)*c.ohw]
+					// The outputs ow in [owLo, owHi) read inside the row.
+					off := -p.PadW + kw*p.DilationW
+					owLo, owHi := validRange(off, p.StrideW, p.W, c.ow)
 					for oh := 0; oh < c.oh; oh++ {
 						ih := oh*p.StrideH - p.PadH + kh*p.DilationH
 						row := dst[oh*c.ow : (oh+1)*c.ow]
-						if ih < 0 || ih >= p.H {
+						if ih < 0 || ih >= p.H || owLo >= owHi {
 							clear(row)
 							continue
 						}
 						src := plane[ih*p.W : (ih+1)*p.W]
-						iw := -p.PadW + kw*p.DilationW
-						for ow := range row {
-							if iw >= 0 && iw < p.W {
-								row[ow] = src[iw]
-							} else {
-								row[ow] = 0
-							}
-							iw += p.StrideW
+						clear(row[:owLo])
+						clear(row[owHi:])
+						if p.StrideW == 1 {
+							copy(row[owLo:owHi], src[owLo+off:owHi+off])
+							continue
+						}
+						for ow := owLo; ow < owHi; ow++ {
+							row[ow] = src[ow*p.StrideW+off]
 						}
 					}
 				}
 			}
 		}
 	})
+}
+
+// validRange returns the outputs [lo, hi) of n whose input index
+// o*stride + off lies in [0, w).
+func validRange(off, stride, w, n int) (lo, hi int) {
+	if off < 0 {
+		lo = (-off + stride - 1) / stride
+	}
+	if last := w - 1 - off; last < 0 {
+		hi = 0
+	} else {
+		hi = min(n, last/stride+1)
+	}
+	return lo, max(lo, hi)
 }
 
 // col2im adds col [kk, nb*ohw] back into the group g channels of dx.

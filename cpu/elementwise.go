@@ -183,8 +183,18 @@ func (d *Device) Unary(op device.UnaryOp, alpha float32, shape []int, dst device
 			yr := y[o[0] : o[0]+m]
 			if s[1] == 1 {
 				xr := xs[o[1] : o[1]+m]
-				for i := range yr {
-					yr[i] = f(xr[i])
+				switch op {
+				case device.UnaryReLU:
+					// Branch-free: the builtin max keeps NaN, as ReLU must.
+					for i, v := range xr {
+						yr[i] = max(v, 0)
+					}
+				case device.UnaryIdentity:
+					copy(yr, xr)
+				default:
+					for i := range yr {
+						yr[i] = f(xr[i])
+					}
 				}
 				return
 			}
@@ -210,6 +220,17 @@ func (d *Device) UnaryBackward(op device.UnaryOp, alpha float32, shape []int, dx
 	parallelFor(n, grainElementwise, func(lo, hi int) {
 		it.rows(lo, hi, [4]int{0, z.Offset, dy.Offset}, func(o, s [4]int, m int) {
 			r := out[o[0] : o[0]+m]
+			if op == device.UnaryReLU && s[1] == 1 && s[2] == 1 {
+				zr, gr := zs[o[1]:o[1]+m], dys[o[2]:o[2]+m]
+				for i, z := range zr {
+					if z > 0 {
+						r[i] = gr[i]
+					} else {
+						r[i] = 0
+					}
+				}
+				return
+			}
 			for i := range r {
 				r[i] = f(zs[o[1]+i*s[1]], dys[o[2]+i*s[2]])
 			}

@@ -37,6 +37,7 @@ import "C"
 
 import (
 	"fmt"
+	"os"
 	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
@@ -48,6 +49,14 @@ import (
 var openblasNames = []string{"libopenblas.so.0", "libopenblas.so"}
 
 func loadOpenBLAS() (blas.Float32, string, error) {
+	// OpenBLAS's idle threads spin for 2^28 cycles after each call before
+	// they sleep, and on a machine with few cores they steal the time that
+	// vkgrad's own goroutines need between GEMMs. 2^4 cycles makes them
+	// sleep at once; the variable is read when the library loads, and a
+	// user's own setting wins.
+	if _, ok := os.LookupEnv("OPENBLAS_THREAD_TIMEOUT"); !ok {
+		os.Setenv("OPENBLAS_THREAD_TIMEOUT", "4")
+	}
 	for _, name := range openblasNames {
 		cname := C.CString(name)
 		rc := C.vk_load_openblas(cname)

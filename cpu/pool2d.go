@@ -1,8 +1,6 @@
 package cpu
 
 import (
-	"math"
-
 	"github.com/vkgrad/vkgrad/device"
 )
 
@@ -29,22 +27,25 @@ func (d *Device) MaxPool2d(p device.Pool2dParams, dst, indices, x device.Buffer)
 			xp := xs[plane*p.H*p.W : (plane+1)*p.H*p.W]
 			yp := ys[plane*oh*ow : (plane+1)*oh*ow]
 			ip := is[plane*oh*ow : (plane+1)*oh*ow]
+			if p.KH == 2 && p.KW == 2 && p.StrideH == 2 && p.StrideW == 2 && p.PadH == 0 && p.PadW == 0 {
+				maxPool2x2(xp, yp, ip, p.W, oh, ow)
+				continue
+			}
 			for i := 0; i < oh; i++ {
+				h0 := i*p.StrideH - p.PadH
+				h1 := min(h0+p.KH, p.H)
+				h0 = max(h0, 0)
 				for j := 0; j < ow; j++ {
-					best, bi := float32(math.Inf(-1)), -1
-					for kh := 0; kh < p.KH; kh++ {
-						h := i*p.StrideH - p.PadH + kh
-						if h < 0 || h >= p.H {
-							continue
-						}
-						for kw := 0; kw < p.KW; kw++ {
-							w := j*p.StrideW - p.PadW + kw
-							if w < 0 || w >= p.W {
-								continue
-							}
-							v := xp[h*p.W+w]
-							if bi < 0 || v > best || (v != v && best == best) {
-								best, bi = v, h*p.W+w
+					w0 := j*p.StrideW - p.PadW
+					w1 := min(w0+p.KW, p.W)
+					w0 = max(w0, 0)
+					bi := h0*p.W + w0
+					best := xp[bi]
+					for h := h0; h < h1; h++ {
+						row := xp[h*p.W+w0 : h*p.W+w1]
+						for k, v := range row {
+							if v > best || (v != v && best == best) {
+								best, bi = v, h*p.W+w0+k
 							}
 						}
 					}
@@ -54,6 +55,30 @@ func (d *Device) MaxPool2d(p device.Pool2dParams, dst, indices, x device.Buffer)
 			}
 		}
 	})
+}
+
+// maxPool2x2 is MaxPool2d's common case: 2×2 windows, stride 2, no
+// padding, on one plane of width w.
+func maxPool2x2(xp, yp, ip []float32, w, oh, ow int) {
+	for i := 0; i < oh; i++ {
+		r0 := xp[2*i*w : 2*i*w+2*ow]
+		r1 := xp[(2*i+1)*w : (2*i+1)*w+2*ow]
+		yr, ir := yp[i*ow:(i+1)*ow], ip[i*ow:(i+1)*ow]
+		base := 2 * i * w
+		for j := range yr {
+			best, bi := r0[2*j], base+2*j
+			if v := r0[2*j+1]; v > best || (v != v && best == best) {
+				best, bi = v, base+2*j+1
+			}
+			if v := r1[2*j]; v > best || (v != v && best == best) {
+				best, bi = v, base+w+2*j
+			}
+			if v := r1[2*j+1]; v > best || (v != v && best == best) {
+				best, bi = v, base+w+2*j+1
+			}
+			yr[j], ir[j] = best, float32(bi)
+		}
+	}
 }
 
 // MaxPool2dBackward routes dy to the positions MaxPool2d chose.

@@ -17,6 +17,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -35,6 +36,8 @@ type config struct {
 	lr                                    float64
 	seed                                  uint64
 	quiet                                 bool
+	cpuprofile                            string
+	limit                                 int
 }
 
 func main() {
@@ -50,9 +53,22 @@ func main() {
 	flag.StringVar(&c.load, "load", "", "evaluate the weights in this safetensors file instead of training")
 	flag.StringVar(&c.plot, "plot", "", "write loss and accuracy curves to this .png or .svg file")
 	flag.BoolVar(&c.quiet, "quiet", false, "no progress bar")
+	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	flag.IntVar(&c.limit, "limit", 0, "train on only this many batches per epoch (0: all), for quick measurements")
 	flag.Parse()
 	log.SetFlags(0)
+	if c.cpuprofile != "" {
+		f, err := os.Create(c.cpuprofile)
+		if err != nil {
+			log.Fatal("mnist: ", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal("mnist: ", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(c, os.Stdout); err != nil {
+		pprof.StopCPUProfile()
 		log.Fatal("mnist: ", err)
 	}
 }
@@ -169,7 +185,12 @@ func fit(dev device.Device, model nn.Module, shape []int, train *mnist.Set, c co
 				progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
 		}
 		start := time.Now()
+		seen := 0
 		for xb, yb := range loader.Epoch(epoch) {
+			if c.limit > 0 && seen == c.limit*c.batch {
+				break
+			}
+			seen += xb.Dim(0)
 			tensor.Tidy(func() {
 				logits := model.Forward(xb)
 				loss := nn.CrossEntropy(logits, yb)
@@ -197,11 +218,12 @@ func fit(dev device.Device, model nn.Module, shape []int, train *mnist.Set, c co
 		if bar != nil {
 			bar.Finish()
 		}
-		n := float64(loader.Samples())
+		n := float64(seen)
 		h.loss = append(h.loss, float64(ls)/n)
 		h.acc = append(h.acc, float64(cs)/n)
-		fmt.Fprintf(out, "epoch %d/%d  loss %.4f  train accuracy %.2f%%  time %.1fs\n",
-			epoch+1, c.epochs, h.loss[epoch], 100*h.acc[epoch], time.Since(start).Seconds())
+		secs := time.Since(start).Seconds()
+		fmt.Fprintf(out, "epoch %d/%d  loss %.4f  train accuracy %.2f%%  time %.1fs (%.0f images/s)\n",
+			epoch+1, c.epochs, h.loss[epoch], 100*h.acc[epoch], secs, n/secs)
 	}
 	return h, nil
 }
