@@ -38,6 +38,9 @@ type config struct {
 	quiet                                 bool
 	cpuprofile                            string
 	limit                                 int
+	// evalLimit, when positive, evaluates on only the first evalLimit test
+	// images (for tests).
+	evalLimit int
 }
 
 func main() {
@@ -125,6 +128,9 @@ func run(c config, out io.Writer) error {
 			}
 			fmt.Fprintf(out, "weights saved to %s\n", c.save)
 		}
+	}
+	if c.evalLimit > 0 && c.evalLimit < test.N {
+		test = &mnist.Set{Images: test.Images[:c.evalLimit*test.Pixels()], Labels: test.Labels[:c.evalLimit], N: c.evalLimit, Rows: test.Rows, Cols: test.Cols}
 	}
 	acc, err := evaluate(dev, model, shape, test)
 	if err != nil {
