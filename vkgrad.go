@@ -15,6 +15,8 @@ package vkgrad
 import (
 	// The CPU backend registers itself as "cpu".
 	_ "github.com/vkgrad/vkgrad/cpu"
+	// The Vulkan backend registers itself as "vulkan" (it needs cgo).
+	_ "github.com/vkgrad/vkgrad/kernels"
 	"github.com/vkgrad/vkgrad/device"
 )
 

@@ -3,6 +3,8 @@ package cpu
 import (
 	"runtime"
 	"sync"
+
+	"github.com/vkgrad/vkgrad/device"
 )
 
 // Work smaller than a grain runs on the calling goroutine; larger work is
@@ -50,38 +52,15 @@ type iter struct {
 }
 
 func newIter(shape []int, strides ...[]int) *iter {
-	it := &iter{n: 1}
-	for _, s := range shape {
-		it.n *= s
-	}
-	for d, size := range shape {
-		if size == 1 {
-			continue
+	it := &iter{n: device.NumElements(shape)}
+	merged, ms := device.MergeDims(shape, strides...)
+	it.shape = merged
+	for k := range it.strides {
+		if k < len(ms) {
+			it.strides[k] = ms[k]
+		} else {
+			it.strides[k] = make([]int, len(merged))
 		}
-		r := len(it.shape)
-		if r > 0 {
-			merge := true
-			for k := range strides {
-				if it.strides[k][r-1] != strides[k][d]*size {
-					merge = false
-					break
-				}
-			}
-			if merge {
-				it.shape[r-1] *= size
-				for k := range strides {
-					it.strides[k][r-1] = strides[k][d]
-				}
-				continue
-			}
-		}
-		it.shape = append(it.shape, size)
-		for k := range strides {
-			it.strides[k] = append(it.strides[k], strides[k][d])
-		}
-	}
-	for k := len(strides); k < 4; k++ {
-		it.strides[k] = make([]int, len(it.shape))
 	}
 	return it
 }

@@ -71,3 +71,39 @@ func CheckLen(op, name string, buf Buffer, offset, n int) {
 		panic(fmt.Sprintf("%s: %s needs %d elements from offset %d, buffer has %d", op, name, n, offset, buf.Len()))
 	}
 }
+
+// MergeDims simplifies the views (one strides slice each) of one shape
+// without changing which elements they address or their row-major order:
+// it drops axes of size 1 and merges neighbouring axes that every view
+// stores one inside the other. A contiguous tensor becomes one axis. The
+// result has at least the elements of shape; an empty shape stays empty.
+func MergeDims(shape []int, strides ...[]int) ([]int, [][]int) {
+	out := make([][]int, len(strides))
+	var merged []int
+	for d, size := range shape {
+		if size == 1 {
+			continue
+		}
+		if r := len(merged); r > 0 {
+			ok := true
+			for k := range strides {
+				if out[k][r-1] != strides[k][d]*size {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				merged[r-1] *= size
+				for k := range strides {
+					out[k][r-1] = strides[k][d]
+				}
+				continue
+			}
+		}
+		merged = append(merged, size)
+		for k := range strides {
+			out[k] = append(out[k], strides[k][d])
+		}
+	}
+	return merged, out
+}

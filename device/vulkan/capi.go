@@ -1,0 +1,430 @@
+//go:build cgo
+
+package vulkan
+
+// The C side of the runtime: the loader, the debug messenger, queries the Go
+// binding lacks (Properties2, Features2) and the hot recording path (a
+// dispatch with push descriptors, barriers, copies), each one cgo call.
+// Structures are declared here by hand (their layout on LP64 follows
+// vulkan_core.h), so no Vulkan header is needed to build.
+
+/*
+#cgo LDFLAGS: -ldl
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef void (*vkg_voidfn)(void);
+typedef vkg_voidfn (*vkg_gipa_t)(void *instance, const char *name);
+typedef vkg_voidfn (*vkg_gdpa_t)(void *device, const char *name);
+
+static vkg_gipa_t vkg_gipa;
+static char vkg_err[512];
+
+static void *vkg_load(const char *name) {
+	void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(vkg_err, sizeof vkg_err, "%s", dlerror());
+		return NULL;
+	}
+	void *p = dlsym(h, "vkGetInstanceProcAddr");
+	if (!p) {
+		snprintf(vkg_err, sizeof vkg_err, "%s has no vkGetInstanceProcAddr", name);
+		return NULL;
+	}
+	vkg_gipa = (vkg_gipa_t)p;
+	return p;
+}
+static const char *vkg_load_error(void) { return vkg_err; }
+
+// ---- debug messenger: messages go to a ring the Go side drains ----
+
+typedef struct {
+	uint32_t sType; const void *pNext; uint32_t flags;
+	const char *pMessageIdName; int32_t messageIdNumber; const char *pMessage;
+	uint32_t queueLabelCount; const void *pQueueLabels;
+	uint32_t cmdBufLabelCount; const void *pCmdBufLabels;
+	uint32_t objectCount; const void *pObjects;
+} vkg_dbg_data;
+typedef uint32_t (*vkg_dbg_cb_t)(uint32_t, uint32_t, const vkg_dbg_data *, void *);
+typedef struct {
+	uint32_t sType; const void *pNext; uint32_t flags;
+	uint32_t messageSeverity; uint32_t messageType;
+	vkg_dbg_cb_t pfnUserCallback; void *pUserData;
+} vkg_dbg_info;
+typedef struct {
+	uint32_t sType; const void *pNext;
+	uint32_t enabledCount; const int32_t *pEnabled;
+	uint32_t disabledCount; const int32_t *pDisabled;
+} vkg_val_features;
+
+#define VKG_RING 64
+static pthread_mutex_t vkg_mu = PTHREAD_MUTEX_INITIALIZER;
+static char vkg_msgs[VKG_RING][1024];
+static int vkg_nmsgs, vkg_dropped, vkg_errors;
+
+// Severity: 0x1000 error, 0x100 warning. Type: 0x2 validation.
+static uint32_t vkg_dbg_cb(uint32_t sev, uint32_t types, const vkg_dbg_data *d, void *user) {
+	int bad = (sev >= 0x1000) || (sev >= 0x100 && (types & 0x2));
+	if (!bad) return 0;
+	pthread_mutex_lock(&vkg_mu);
+	vkg_errors++;
+	if (vkg_nmsgs < VKG_RING) {
+		snprintf(vkg_msgs[vkg_nmsgs++], 1024, "%s: %s", sev >= 0x1000 ? "ERROR" : "WARNING",
+			d && d->pMessage ? d->pMessage : "(no message)");
+	} else {
+		vkg_dropped++;
+	}
+	pthread_mutex_unlock(&vkg_mu);
+	return 0;
+}
+
+// vkg_take_messages copies the kept messages, newline-separated, into buf
+// and empties the ring; it returns how many bad messages arrived in all.
+static int vkg_take_messages(char *buf, int cap) {
+	pthread_mutex_lock(&vkg_mu);
+	int n = 0;
+	buf[0] = 0;
+	for (int i = 0; i < vkg_nmsgs; i++) {
+		int w = snprintf(buf + n, cap - n, "%s\n", vkg_msgs[i]);
+		if (w < 0 || w >= cap - n) break;
+		n += w;
+	}
+	if (vkg_dropped) snprintf(buf + n, cap - n, "(%d more)\n", vkg_dropped);
+	int total = vkg_errors;
+	vkg_nmsgs = vkg_dropped = vkg_errors = 0;
+	pthread_mutex_unlock(&vkg_mu);
+	return total;
+}
+
+static vkg_dbg_info vkg_dci;
+static int32_t vkg_vf_enabled[2];
+static vkg_val_features vkg_vf;
+
+// The pNext chain for VkInstanceCreateInfo: the messenger (so messages of
+// instance creation are caught) and, with sync, synchronization validation.
+static void *vkg_instance_pnext(int sync) {
+	void *chain = NULL;
+	if (sync) {
+		memset(&vkg_vf, 0, sizeof vkg_vf);
+		vkg_vf.sType = 1000247000; // VALIDATION_FEATURES_EXT
+		vkg_vf_enabled[0] = 4;     // SYNCHRONIZATION_VALIDATION
+		vkg_vf.enabledCount = 1;
+		vkg_vf.pEnabled = vkg_vf_enabled;
+		chain = &vkg_vf;
+	}
+	memset(&vkg_dci, 0, sizeof vkg_dci);
+	vkg_dci.sType = 1000128004; // DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT
+	vkg_dci.pNext = chain;
+	vkg_dci.messageSeverity = 0x100 | 0x1000;
+	vkg_dci.messageType = 0x1 | 0x2 | 0x4;
+	vkg_dci.pfnUserCallback = vkg_dbg_cb;
+	return &vkg_dci;
+}
+
+typedef int32_t (*vkg_create_msgr_t)(void *, const vkg_dbg_info *, const void *, uint64_t *);
+typedef void (*vkg_destroy_msgr_t)(void *, uint64_t, const void *);
+
+static int32_t vkg_create_messenger(void *inst, uint64_t *out) {
+	vkg_create_msgr_t f = (vkg_create_msgr_t)vkg_gipa(inst, "vkCreateDebugUtilsMessengerEXT");
+	if (!f) return -7;
+	vkg_dbg_info ci = vkg_dci;
+	ci.pNext = NULL;
+	return f(inst, &ci, NULL, out);
+}
+static void vkg_destroy_messenger(void *inst, uint64_t m) {
+	vkg_destroy_msgr_t f = (vkg_destroy_msgr_t)vkg_gipa(inst, "vkDestroyDebugUtilsMessengerEXT");
+	if (f) f(inst, m, NULL);
+}
+
+// ---- Properties2 and Features2 ----
+
+typedef struct { uint32_t sType; void *pNext; uint32_t subgroupSize, supportedStages, supportedOperations, quadOps; } vkg_sg_props;
+typedef struct { uint32_t sType; void *pNext; uint32_t driverID; char name[256]; char info[256]; uint8_t conf[4]; } vkg_drv_props;
+typedef struct { uint32_t sType; void *pNext; uint32_t minSG, maxSG, maxWGSubgroups, requiredStages; } vkg_sgsize_props;
+typedef struct { uint32_t sType; void *pNext; uint32_t shaderFloat16, shaderInt8; } vkg_f16_feats;
+typedef struct { uint32_t sType; void *pNext; uint32_t sb16, ubsb16, pc16, io16; } vkg_16bit_feats;
+typedef struct { uint32_t sType; void *pNext; uint32_t subgroupSizeControl, computeFullSubgroups; } vkg_sgsize_feats;
+
+typedef struct {
+	uint32_t subgroupSize, subgroupOps, subgroupStages, minSG, maxSG, driverID;
+	uint32_t float16, int8, storage16, sizeControl;
+	char driverName[256], driverInfo[256];
+} vkg_caps;
+
+static int vkg_query_caps(void *inst, void *pd, vkg_caps *out) {
+	memset(out, 0, sizeof *out);
+	typedef void (*gp2_t)(void *, void *);
+	gp2_t props2 = (gp2_t)vkg_gipa(inst, "vkGetPhysicalDeviceProperties2");
+	gp2_t feats2 = (gp2_t)vkg_gipa(inst, "vkGetPhysicalDeviceFeatures2");
+	if (!props2 || !feats2) return -1;
+	vkg_sg_props sg; vkg_drv_props dr; vkg_sgsize_props ss;
+	memset(&sg, 0, sizeof sg); memset(&dr, 0, sizeof dr); memset(&ss, 0, sizeof ss);
+	sg.sType = 1000094000; dr.sType = 1000196000; ss.sType = 1000225000;
+	sg.pNext = &dr; dr.pNext = &ss;
+	// VkPhysicalDeviceProperties2 is {sType, pNext, properties (824 bytes)}:
+	// over-allocate rather than declare the large struct.
+	uint64_t buf[256];
+	memset(buf, 0, sizeof buf);
+	uint32_t st = 1000059001;
+	void *next = &sg;
+	memcpy(buf, &st, 4);
+	memcpy((char *)buf + 8, &next, sizeof next);
+	props2(pd, buf);
+	vkg_f16_feats f16; vkg_16bit_feats s16; vkg_sgsize_feats sgf;
+	memset(&f16, 0, sizeof f16); memset(&s16, 0, sizeof s16); memset(&sgf, 0, sizeof sgf);
+	f16.sType = 1000082000; s16.sType = 1000083000; sgf.sType = 1000225001;
+	f16.pNext = &s16; s16.pNext = &sgf;
+	uint64_t fbuf[64];
+	memset(fbuf, 0, sizeof fbuf);
+	st = 1000059000;
+	next = &f16;
+	memcpy(fbuf, &st, 4);
+	memcpy((char *)fbuf + 8, &next, sizeof next);
+	feats2(pd, fbuf);
+	out->subgroupSize = sg.subgroupSize;
+	out->subgroupOps = sg.supportedOperations;
+	out->subgroupStages = sg.supportedStages;
+	out->minSG = ss.minSG;
+	out->maxSG = ss.maxSG;
+	out->driverID = dr.driverID;
+	out->float16 = f16.shaderFloat16;
+	out->int8 = f16.shaderInt8;
+	out->storage16 = s16.sb16;
+	out->sizeControl = sgf.subgroupSizeControl;
+	memcpy(out->driverName, dr.name, 256);
+	memcpy(out->driverInfo, dr.info, 256);
+	out->driverName[255] = out->driverInfo[255] = 0;
+	return 0;
+}
+
+// ---- the recording path ----
+
+typedef struct { void *buffer; uint64_t offset, range; } vkg_buf_info;
+typedef struct {
+	uint32_t sType; const void *pNext; void *dstSet;
+	uint32_t dstBinding, dstArrayElement, descriptorCount, descriptorType;
+	const void *pImageInfo; const vkg_buf_info *pBufferInfo; const void *pTexelBufferView;
+} vkg_write;
+typedef struct { uint32_t sType; const void *pNext; uint32_t srcAccess, dstAccess; } vkg_mem_barrier;
+typedef struct { uint64_t src, dst, size; } vkg_copy_region;
+
+typedef void (*vkg_push_desc_t)(void *, uint32_t, void *, uint32_t, uint32_t, const vkg_write *);
+typedef void (*vkg_bind_t)(void *, uint32_t, void *);
+typedef void (*vkg_pc_t)(void *, void *, uint32_t, uint32_t, uint32_t, const void *);
+typedef void (*vkg_dispatch_t)(void *, uint32_t, uint32_t, uint32_t);
+typedef void (*vkg_barrier_t)(void *, uint32_t, uint32_t, uint32_t, uint32_t, const vkg_mem_barrier *, uint32_t, const void *, uint32_t, const void *);
+typedef void (*vkg_ts_t)(void *, uint32_t, void *, uint32_t);
+typedef void (*vkg_copy_t)(void *, void *, void *, uint32_t, const vkg_copy_region *);
+typedef void (*vkg_fill_t)(void *, void *, uint64_t, uint64_t, uint32_t);
+typedef void (*vkg_reset_q_t)(void *, void *, uint32_t, uint32_t);
+
+typedef struct {
+	vkg_push_desc_t push_desc;
+	vkg_bind_t bind;
+	vkg_pc_t push_constants;
+	vkg_dispatch_t dispatch;
+	vkg_barrier_t barrier;
+	vkg_ts_t timestamp;
+	vkg_copy_t copy;
+	vkg_fill_t fill;
+	vkg_reset_q_t reset_queries;
+} vkg_fns;
+
+static vkg_fns vkg_f;
+
+static int vkg_load_device_fns(void *inst, void *dev) {
+	vkg_gdpa_t gdpa = (vkg_gdpa_t)vkg_gipa(inst, "vkGetDeviceProcAddr");
+	if (!gdpa) return -1;
+	vkg_f.push_desc = (vkg_push_desc_t)gdpa(dev, "vkCmdPushDescriptorSetKHR");
+	vkg_f.bind = (vkg_bind_t)gdpa(dev, "vkCmdBindPipeline");
+	vkg_f.push_constants = (vkg_pc_t)gdpa(dev, "vkCmdPushConstants");
+	vkg_f.dispatch = (vkg_dispatch_t)gdpa(dev, "vkCmdDispatch");
+	vkg_f.barrier = (vkg_barrier_t)gdpa(dev, "vkCmdPipelineBarrier");
+	vkg_f.timestamp = (vkg_ts_t)gdpa(dev, "vkCmdWriteTimestamp");
+	vkg_f.copy = (vkg_copy_t)gdpa(dev, "vkCmdCopyBuffer");
+	vkg_f.fill = (vkg_fill_t)gdpa(dev, "vkCmdFillBuffer");
+	vkg_f.reset_queries = (vkg_reset_q_t)gdpa(dev, "vkCmdResetQueryPool");
+	if (!vkg_f.push_desc) return -2;
+	if (!vkg_f.bind || !vkg_f.push_constants || !vkg_f.dispatch || !vkg_f.barrier || !vkg_f.copy || !vkg_f.fill) return -1;
+	return 0;
+}
+
+// Stages: compute 0x800, transfer 0x1000, host 0x4000.
+// Access: shader read 0x20, write 0x40; transfer read 0x800, write 0x1000; host read 0x2000.
+static void vkg_barrier(void *cmd) {
+	vkg_mem_barrier b = {46, NULL, 0x40 | 0x1000, 0x20 | 0x40 | 0x800 | 0x1000};
+	vkg_f.barrier(cmd, 0x800 | 0x1000, 0x800 | 0x1000, 0, 1, &b, 0, NULL, 0, NULL);
+}
+static void vkg_host_barrier(void *cmd) {
+	vkg_mem_barrier b = {46, NULL, 0x40 | 0x1000, 0x2000};
+	vkg_f.barrier(cmd, 0x800 | 0x1000, 0x4000, 0, 1, &b, 0, NULL, 0, NULL);
+}
+
+// One dispatch: optional barrier, optional timestamps around it, bind,
+// push descriptors (storage buffers 0..n-1), push constants, dispatch.
+static void vkg_dispatch(void *cmd, int barrier, void *pipe, void *layout, int n,
+		void **bufs, uint64_t *offsets, uint64_t *ranges, const void *pc, uint32_t pcsize,
+		uint32_t gx, uint32_t gy, uint32_t gz, void *qpool, int query) {
+	if (barrier) vkg_barrier(cmd);
+	if (query >= 0) vkg_f.timestamp(cmd, 0x800, qpool, (uint32_t)query); // after earlier compute work
+	vkg_f.bind(cmd, 1, pipe);
+	vkg_buf_info infos[8];
+	vkg_write writes[8];
+	for (int i = 0; i < n; i++) {
+		infos[i].buffer = bufs[i];
+		infos[i].offset = offsets[i];
+		infos[i].range = ranges[i];
+		memset(&writes[i], 0, sizeof writes[i]);
+		writes[i].sType = 35; // WRITE_DESCRIPTOR_SET
+		writes[i].dstBinding = (uint32_t)i;
+		writes[i].descriptorCount = 1;
+		writes[i].descriptorType = 7; // STORAGE_BUFFER
+		writes[i].pBufferInfo = &infos[i];
+	}
+	vkg_f.push_desc(cmd, 1, layout, 0, (uint32_t)n, writes);
+	if (pcsize) vkg_f.push_constants(cmd, layout, 0x20, 0, pcsize, pc);
+	vkg_f.dispatch(cmd, gx, gy, gz);
+	if (query >= 0) vkg_f.timestamp(cmd, 0x800, qpool, (uint32_t)query + 1);
+}
+
+static void vkg_copy(void *cmd, int barrier, void *src, uint64_t so, void *dst, uint64_t d, uint64_t size) {
+	if (barrier) vkg_barrier(cmd);
+	vkg_copy_region r = {so, d, size};
+	vkg_f.copy(cmd, src, dst, 1, &r);
+}
+
+static void vkg_fill(void *cmd, int barrier, void *dst, uint64_t off, uint64_t size, uint32_t bits) {
+	if (barrier) vkg_barrier(cmd);
+	vkg_f.fill(cmd, dst, off, size, bits);
+}
+
+static void vkg_reset_queries(void *cmd, void *pool, uint32_t n) {
+	vkg_f.reset_queries(cmd, pool, 0, n);
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unsafe"
+)
+
+// loadLoader dlopens the Vulkan loader and returns vkGetInstanceProcAddr.
+func loadLoader() (unsafe.Pointer, error) {
+	var errs []string
+	for _, name := range []string{"libvulkan.so.1", "libvulkan.so"} {
+		cn := C.CString(name)
+		p := C.vkg_load(cn)
+		C.free(unsafe.Pointer(cn))
+		if p != nil {
+			return p, nil
+		}
+		errs = append(errs, C.GoString(C.vkg_load_error()))
+	}
+	return nil, fmt.Errorf("no Vulkan loader (install libvulkan1): %s", strings.Join(errs, "; "))
+}
+
+func instancePNext(syncValidation bool) unsafe.Pointer {
+	s := C.int(0)
+	if syncValidation {
+		s = 1
+	}
+	return C.vkg_instance_pnext(s)
+}
+
+func createMessenger(inst unsafe.Pointer) (uint64, error) {
+	var m C.uint64_t
+	if r := C.vkg_create_messenger(inst, &m); r != 0 {
+		return 0, fmt.Errorf("vkCreateDebugUtilsMessengerEXT: VkResult %d", int32(r))
+	}
+	return uint64(m), nil
+}
+
+func destroyMessenger(inst unsafe.Pointer, m uint64) { C.vkg_destroy_messenger(inst, C.uint64_t(m)) }
+
+// takeMessages drains the validation messages: their count and text.
+func takeMessages() (int, string) {
+	buf := (*C.char)(C.malloc(16384))
+	defer C.free(unsafe.Pointer(buf))
+	n := C.vkg_take_messages(buf, 16384)
+	return int(n), C.GoString(buf)
+}
+
+// caps are the properties and features read through Properties2/Features2.
+type caps struct {
+	SubgroupSize, SubgroupOps, SubgroupStages, MinSubgroup, MaxSubgroup, DriverID uint32
+	Float16, Int8, Storage16, SubgroupSizeControl                                bool
+	DriverName, DriverInfo                                                       string
+}
+
+func queryCaps(inst, pd unsafe.Pointer) (caps, error) {
+	var o C.vkg_caps
+	if C.vkg_query_caps(inst, pd, &o) != 0 {
+		return caps{}, errors.New("vkGetPhysicalDeviceProperties2 is missing (Vulkan 1.1 needed)")
+	}
+	return caps{
+		SubgroupSize: uint32(o.subgroupSize), SubgroupOps: uint32(o.subgroupOps), SubgroupStages: uint32(o.subgroupStages),
+		MinSubgroup: uint32(o.minSG), MaxSubgroup: uint32(o.maxSG), DriverID: uint32(o.driverID),
+		Float16: o.float16 != 0, Int8: o.int8 != 0, Storage16: o.storage16 != 0, SubgroupSizeControl: o.sizeControl != 0,
+		DriverName: C.GoString(&o.driverName[0]), DriverInfo: C.GoString(&o.driverInfo[0]),
+	}, nil
+}
+
+func loadDeviceFns(inst, dev unsafe.Pointer) error {
+	switch C.vkg_load_device_fns(inst, dev) {
+	case 0:
+		return nil
+	case -2:
+		return errors.New("the device lacks VK_KHR_push_descriptor")
+	}
+	return errors.New("vkGetDeviceProcAddr could not resolve the command functions")
+}
+
+func cmdBarrier(cmd unsafe.Pointer)     { C.vkg_barrier(cmd) }
+func cmdHostBarrier(cmd unsafe.Pointer) { C.vkg_host_barrier(cmd) }
+
+func cbool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// dispatchArgs holds the C memory of one dispatch's arguments.
+type dispatchArgs struct {
+	bufs    [8]unsafe.Pointer
+	offsets [8]C.uint64_t
+	ranges  [8]C.uint64_t
+}
+
+func cmdDispatch(cmd unsafe.Pointer, barrier bool, pipe, layout unsafe.Pointer, a *dispatchArgs, n int, pc []byte, gx, gy, gz uint32, qpool unsafe.Pointer, query int) {
+	// a holds C handles, not Go pointers, so it may be passed as it is.
+	var pcp unsafe.Pointer
+	if len(pc) > 0 {
+		pcp = unsafe.Pointer(&pc[0])
+	}
+	C.vkg_dispatch(cmd, cbool(barrier), pipe, layout, C.int(n),
+		(*unsafe.Pointer)(unsafe.Pointer(&a.bufs[0])), &a.offsets[0], &a.ranges[0],
+		pcp, C.uint32_t(len(pc)), C.uint32_t(gx), C.uint32_t(gy), C.uint32_t(gz), qpool, C.int(query))
+}
+
+func cmdCopy(cmd unsafe.Pointer, barrier bool, src unsafe.Pointer, srcOff uint64, dst unsafe.Pointer, dstOff, size uint64) {
+	C.vkg_copy(cmd, cbool(barrier), src, C.uint64_t(srcOff), dst, C.uint64_t(dstOff), C.uint64_t(size))
+}
+
+func cmdFill(cmd unsafe.Pointer, barrier bool, dst unsafe.Pointer, off, size uint64, bits uint32) {
+	C.vkg_fill(cmd, cbool(barrier), dst, C.uint64_t(off), C.uint64_t(size), C.uint32_t(bits))
+}
+
+func cmdResetQueries(cmd, pool unsafe.Pointer, n uint32) { C.vkg_reset_queries(cmd, pool, C.uint32_t(n)) }
+
+func cU64(v uint64) C.uint64_t { return C.uint64_t(v) }
+
+func cMalloc(n int) unsafe.Pointer { return C.calloc(C.size_t(n), 1) }
+func cFree(p unsafe.Pointer)       { C.free(p) }

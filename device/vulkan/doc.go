@@ -1,0 +1,20 @@
+// Package vulkan is vkgrad's Vulkan runtime: it loads the Vulkan loader at
+// run time, chooses a physical device, suballocates device memory from
+// pools, builds compute pipelines from SPIR-V (with a pipeline cache kept on
+// disk), and records dispatches into command buffers that are submitted in
+// batches, with barriers only where one dispatch depends on another.
+//
+// It knows no op: package kernels launches the shaders of package shaders on
+// it and implements device.Device. The runtime needs cgo; without it, Open
+// returns an error that says so.
+//
+// Environment:
+//
+//	VKGRAD_VALIDATE=1       enable VK_LAYER_KHRONOS_validation with synchronization
+//	                        validation; every error or validation warning is kept
+//	                        as the device's error and returned by Sync
+//	VKGRAD_PROFILE=1        time every dispatch with GPU timestamps (Profile, and a
+//	                        table on stderr at Close)
+//	VKGRAD_FORCE_STAGING=1  upload and download through staging buffers even where
+//	                        device memory is host-visible (tests the discrete-GPU path)
+package vulkan

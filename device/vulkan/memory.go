@@ -1,0 +1,392 @@
+//go:build cgo
+
+package vulkan
+
+import (
+	"fmt"
+	"math/bits"
+	"sync"
+	"unsafe"
+
+	vk "github.com/goki/vulkan"
+)
+
+// The memory pools: buffers are ranges of large blocks (one VkBuffer bound
+// to one VkDeviceMemory each), in size classes with free lists, so that a
+// training step allocates no Vulkan memory after its first run. Requests
+// larger than half a block get a block of their own, which is pooled the
+// same way.
+const (
+	deviceBlockSize = 64 << 20
+	hostBlockSize   = 16 << 20
+	minClass        = 256
+)
+
+type block struct {
+	buf    vk.Buffer
+	mem    vk.DeviceMemory
+	size   uint64
+	used   uint64
+	mapped unsafe.Pointer
+}
+
+// Buffer is a range of device memory holding float32 elements.
+type Buffer struct {
+	blk       *block
+	off, cap  uint64 // byte offset in the block and class size
+	n         int
+	pool      *pool
+	lastUse   uint64 // serial of the last batch that read or wrote it
+	lastWrite uint64 // serial of the last batch that wrote it
+	released  bool
+}
+
+// Len is the number of float32 elements.
+func (b *Buffer) Len() int { return b.n }
+
+// Bytes is the size of the buffer's range in bytes.
+func (b *Buffer) Bytes() uint64 { return uint64(b.n) * 4 }
+
+// pool is one memory type's blocks and free lists.
+type pool struct {
+	name      string
+	typ       uint32
+	blockSize uint64
+	mapped    bool
+	blocks    []*block
+	free      map[uint64][]*Buffer
+	pooled    uint64
+}
+
+type memory struct {
+	r       *Runtime
+	mu      sync.Mutex
+	dev     pool // device-local
+	host    pool // host-visible staging (unused when the device pool is mapped)
+	staging bool
+	align   uint64
+	pending []*Buffer // released while batches that use them may still run
+
+	live, liveBytes, allocs, releases int64
+}
+
+func (m *memory) init(r *Runtime, forceStaging bool) error {
+	m.r = r
+	m.align = max(minClass, r.props.MinStorageAlign)
+	var mp vk.PhysicalDeviceMemoryProperties
+	vk.GetPhysicalDeviceMemoryProperties(r.pd, &mp)
+	mp.Deref()
+	devT, hostT, hostScore := -1, -1, -1
+	unified := false
+	hv := vk.MemoryPropertyHostVisibleBit | vk.MemoryPropertyHostCoherentBit
+	for i := 0; i < int(mp.MemoryTypeCount); i++ {
+		t := mp.MemoryTypes[i]
+		t.Deref()
+		f := vk.MemoryPropertyFlagBits(t.PropertyFlags)
+		if f&vk.MemoryPropertyDeviceLocalBit != 0 && devT < 0 {
+			devT = i
+		}
+		// A device-local type the host can map: prefer it (UMA, ReBAR).
+		if f&vk.MemoryPropertyDeviceLocalBit != 0 && f&hv == hv && !unified {
+			devT, unified = i, true
+		}
+		if f&hv == hv {
+			score := 1
+			if f&vk.MemoryPropertyHostCachedBit != 0 {
+				score = 2 // fast host reads of results
+			}
+			if score > hostScore {
+				hostT, hostScore = i, score
+			}
+		}
+	}
+	if devT < 0 || hostT < 0 {
+		return fmt.Errorf("vulkan: %s has no device-local or no host-visible memory type", r.props.Name)
+	}
+	m.staging = !unified || forceStaging
+	m.dev = pool{name: "device", typ: uint32(devT), blockSize: deviceBlockSize, mapped: !m.staging, free: map[uint64][]*Buffer{}}
+	m.host = pool{name: "staging", typ: uint32(hostT), blockSize: hostBlockSize, mapped: true, free: map[uint64][]*Buffer{}}
+	return nil
+}
+
+// class rounds a byte size up to its size class: multiples of the
+// alignment, four classes per power of two.
+func (m *memory) class(size uint64) uint64 {
+	if size <= m.align {
+		return m.align
+	}
+	step := uint64(1) << max(0, bits.Len64(size-1)-3)
+	step = max(step, m.align)
+	return (size + step - 1) / step * step
+}
+
+func (m *memory) newBlock(p *pool, size uint64) (*block, error) {
+	r := m.r
+	blk := &block{size: size}
+	var buf vk.Buffer
+	err := vkErr(vk.CreateBuffer(r.dev, &vk.BufferCreateInfo{
+		SType:       vk.StructureTypeBufferCreateInfo,
+		Size:        vk.DeviceSize(size),
+		Usage:       vk.BufferUsageFlags(vk.BufferUsageStorageBufferBit | vk.BufferUsageTransferSrcBit | vk.BufferUsageTransferDstBit),
+		SharingMode: vk.SharingModeExclusive,
+	}, nil, &buf), "vkCreateBuffer")
+	if err != nil {
+		return nil, err
+	}
+	blk.buf = buf
+	var req vk.MemoryRequirements
+	vk.GetBufferMemoryRequirements(r.dev, buf, &req)
+	req.Deref()
+	if req.MemoryTypeBits&(1<<p.typ) == 0 {
+		vk.DestroyBuffer(r.dev, buf, nil)
+		return nil, fmt.Errorf("vulkan: memory type %d cannot back storage buffers", p.typ)
+	}
+	var mem vk.DeviceMemory
+	err = vkErr(vk.AllocateMemory(r.dev, &vk.MemoryAllocateInfo{
+		SType:           vk.StructureTypeMemoryAllocateInfo,
+		AllocationSize:  req.Size,
+		MemoryTypeIndex: p.typ,
+	}, nil, &mem), fmt.Sprintf("vkAllocateMemory(%d MiB, %s)", req.Size>>20, p.name))
+	if err != nil {
+		vk.DestroyBuffer(r.dev, buf, nil)
+		return nil, err
+	}
+	blk.mem = mem
+	if err := vkErr(vk.BindBufferMemory(r.dev, buf, mem, 0), "vkBindBufferMemory"); err != nil {
+		vk.FreeMemory(r.dev, mem, nil)
+		vk.DestroyBuffer(r.dev, buf, nil)
+		return nil, err
+	}
+	if p.mapped {
+		var ptr unsafe.Pointer
+		if err := vkErr(vk.MapMemory(r.dev, mem, 0, vk.DeviceSize(vk.WholeSize), 0, &ptr), "vkMapMemory"); err != nil {
+			vk.FreeMemory(r.dev, mem, nil)
+			vk.DestroyBuffer(r.dev, buf, nil)
+			return nil, err
+		}
+		blk.mapped = ptr
+	}
+	p.blocks = append(p.blocks, blk)
+	return blk, nil
+}
+
+// alloc returns a buffer of n elements from pool p, or an error when the
+// device is out of memory.
+func (m *memory) alloc(p *pool, n int) (*Buffer, error) {
+	c := m.class(max(uint64(n)*4, 4))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.allocs++
+	if l := p.free[c]; len(l) > 0 {
+		b := l[len(l)-1]
+		p.free[c] = l[:len(l)-1]
+		p.pooled -= c
+		b.n, b.released, b.lastUse, b.lastWrite = n, false, 0, 0
+		m.live++
+		m.liveBytes += int64(c)
+		return b, nil
+	}
+	var blk *block
+	off := uint64(0)
+	if c > p.blockSize/2 {
+		nb, err := m.newBlock(p, c)
+		if err != nil {
+			return nil, err
+		}
+		blk = nb
+		blk.used = c
+	} else {
+		if len(p.blocks) > 0 {
+			last := p.blocks[len(p.blocks)-1]
+			if last.size == p.blockSize && last.used+c <= last.size {
+				blk = last
+			}
+		}
+		if blk == nil {
+			nb, err := m.newBlock(p, p.blockSize)
+			if err != nil {
+				return nil, err
+			}
+			blk = nb
+		}
+		off = blk.used
+		blk.used += c
+	}
+	m.live++
+	m.liveBytes += int64(c)
+	return &Buffer{blk: blk, off: off, cap: c, n: n, pool: p}, nil
+}
+
+// release returns b to its pool's free list once no unfinished batch
+// uses it.
+func (m *memory) release(b *Buffer, completed uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if b.released {
+		panic("vulkan: buffer released twice")
+	}
+	b.released = true
+	m.releases++
+	m.live--
+	m.liveBytes -= int64(b.cap)
+	if b.lastUse > completed {
+		m.pending = append(m.pending, b)
+		return
+	}
+	m.toFree(b)
+}
+
+func (m *memory) toFree(b *Buffer) {
+	b.pool.free[b.cap] = append(b.pool.free[b.cap], b)
+	b.pool.pooled += b.cap
+}
+
+// retire frees the pending buffers whose batches have completed.
+func (m *memory) retire(completed uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keep := m.pending[:0]
+	for _, b := range m.pending {
+		if b.lastUse > completed {
+			keep = append(keep, b)
+		} else {
+			m.toFree(b)
+		}
+	}
+	clear(m.pending[len(keep):])
+	m.pending = keep
+}
+
+func (m *memory) counts() (live, liveBytes, pooled, allocs, releases int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.live, m.liveBytes, int64(m.dev.pooled + m.host.pooled), m.allocs, m.releases
+}
+
+func (m *memory) destroy() {
+	for _, p := range []*pool{&m.dev, &m.host} {
+		for _, blk := range p.blocks {
+			if blk.mapped != nil {
+				vk.UnmapMemory(m.r.dev, blk.mem)
+			}
+			vk.DestroyBuffer(m.r.dev, blk.buf, nil)
+			vk.FreeMemory(m.r.dev, blk.mem, nil)
+		}
+		p.blocks = nil
+		p.free = map[uint64][]*Buffer{}
+	}
+}
+
+// floats views n float32s of mapped memory at a byte offset.
+func floats(blk *block, off uint64, n int) []float32 {
+	return unsafe.Slice((*float32)(unsafe.Add(blk.mapped, off)), n)
+}
+
+// Alloc returns a buffer of n elements. When the device is out of memory
+// the error is kept (Sync returns it) and the buffer is unusable: ops that
+// use it are skipped.
+func (r *Runtime) Alloc(n int) *Buffer {
+	if n < 0 {
+		panic(fmt.Sprintf("vulkan: Alloc(%d): negative size", n))
+	}
+	b, err := r.mem.alloc(&r.mem.dev, n)
+	if err != nil {
+		r.fail(err)
+		return &Buffer{n: n, pool: &r.mem.dev}
+	}
+	return b
+}
+
+// Release returns b to the pool; its memory is reused once the work that
+// uses it has completed. It never waits and may be called from any
+// goroutine.
+func (r *Runtime) Release(b *Buffer) {
+	if b.blk == nil { // a failed allocation
+		return
+	}
+	r.mem.release(b, r.stream.completedSerial())
+}
+
+// Upload copies src into b at element offset off.
+func (r *Runtime) Upload(b *Buffer, off int, src []float32) {
+	checkRange("Upload", b, off, len(src))
+	if len(src) == 0 || b.blk == nil {
+		return
+	}
+	r.uploads.Add(1)
+	r.upBytes.Add(int64(len(src)) * 4)
+	if !r.staging {
+		// Work recorded earlier may still read or write b: let it finish
+		// before the host overwrites the memory.
+		r.stream.waitFor(b.lastUse)
+		copy(floats(b.blk, b.off+uint64(off)*4, len(src)), src)
+		return
+	}
+	st, err := r.mem.alloc(&r.mem.host, len(src))
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	copy(floats(st.blk, st.off, len(src)), src)
+	r.stream.copy(st, 0, b, uint64(off)*4, uint64(len(src))*4)
+	r.mem.release(st, r.stream.completedSerial())
+}
+
+// Download copies len(dst) elements of b from element offset off, waiting
+// for the work that writes b, and returns the first kept error.
+func (r *Runtime) Download(dst []float32, b *Buffer, off int) error {
+	checkRange("Download", b, off, len(dst))
+	if len(dst) == 0 || b.blk == nil {
+		return r.Sync()
+	}
+	r.downloads.Add(1)
+	r.downBytes.Add(int64(len(dst)) * 4)
+	if !r.staging {
+		r.stream.waitFor(b.lastWrite)
+		copy(dst, floats(b.blk, b.off+uint64(off)*4, len(dst)))
+		r.checkMessages()
+		return r.Err()
+	}
+	st, err := r.mem.alloc(&r.mem.host, len(dst))
+	if err != nil {
+		r.fail(err)
+		return err
+	}
+	r.stream.copy(b, uint64(off)*4, st, 0, uint64(len(dst))*4)
+	r.stream.waitFor(st.lastWrite)
+	copy(dst, floats(st.blk, st.off, len(dst)))
+	r.mem.release(st, r.stream.completedSerial())
+	r.checkMessages()
+	return r.Err()
+}
+
+// CopyBuffer records a copy of n elements between buffers.
+func (r *Runtime) CopyBuffer(dst *Buffer, dstOff int, src *Buffer, srcOff int, n int) {
+	checkRange("Copy", dst, dstOff, n)
+	checkRange("Copy", src, srcOff, n)
+	if n == 0 || dst.blk == nil || src.blk == nil {
+		return
+	}
+	r.stream.copy(src, uint64(srcOff)*4, dst, uint64(dstOff)*4, uint64(n)*4)
+}
+
+// Fill records setting n elements of b from off to the float32 v.
+func (r *Runtime) Fill(b *Buffer, off, n int, bits uint32) {
+	checkRange("Fill", b, off, n)
+	if n == 0 || b.blk == nil {
+		return
+	}
+	r.stream.fill(b, uint64(off)*4, uint64(n)*4, bits)
+}
+
+func checkRange(op string, b *Buffer, off, n int) {
+	if b.released {
+		panic(fmt.Sprintf("vulkan: %s: use of a released buffer", op))
+	}
+	if off < 0 || n < 0 || off+n > b.n {
+		panic(fmt.Sprintf("vulkan: %s: %d elements from offset %d in a buffer of %d", op, n, off, b.n))
+	}
+}
+
+// Owns reports whether b is one of r's buffers.
+func (r *Runtime) Owns(b *Buffer) bool { return b.pool == &r.mem.dev }

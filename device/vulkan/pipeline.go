@@ -1,0 +1,282 @@
+//go:build cgo
+
+package vulkan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"unsafe"
+
+	vk "github.com/goki/vulkan"
+)
+
+// PipelineSpec describes a compute pipeline: a SPIR-V module whose entry
+// point is main, with Bindings storage buffers at set 0 (bound by push
+// descriptors), PushSize bytes of push constants and the values of its
+// specialization constants (constant_id 0, 1, ...; 4 bytes each).
+type PipelineSpec struct {
+	Name     string
+	SPIRV    []byte
+	Bindings int
+	PushSize int
+	Spec     []uint32
+}
+
+// Pipeline is a compute pipeline ready to dispatch.
+type Pipeline struct {
+	name     string
+	module   vk.ShaderModule
+	dsl      vk.DescriptorSetLayout
+	layout   vk.PipelineLayout
+	pipe     vk.Pipeline
+	bindings int
+	pushSize int
+}
+
+// Name is the pipeline's name with its specialization.
+func (p *Pipeline) Name() string { return p.name }
+
+type pipelines struct {
+	r       *Runtime
+	byKey   map[string]*Pipeline
+	cache   vk.PipelineCache
+	path    string
+	created int
+}
+
+// cacheDir is where pipeline caches are kept: os.UserCacheDir()/vkgrad,
+// or VKGRAD_CACHE_DIR; VKGRAD_PIPELINE_CACHE=0 disables the disk cache.
+func cacheDir() string {
+	if d := os.Getenv("VKGRAD_CACHE_DIR"); d != "" {
+		return d
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "vkgrad")
+}
+
+func (ps *pipelines) init(r *Runtime) {
+	ps.r = r
+	ps.byKey = map[string]*Pipeline{}
+	var initial []byte
+	if os.Getenv("VKGRAD_PIPELINE_CACHE") != "0" {
+		if dir := cacheDir(); dir != "" {
+			h := sha256.Sum256([]byte(fmt.Sprintf("%x/%x/%s/%s/%s", r.props.VendorID, r.props.DeviceID, r.props.Name, r.props.DriverName, r.props.DriverInfo)))
+			ps.path = filepath.Join(dir, "pipelines-"+hex.EncodeToString(h[:8])+".bin")
+			initial, _ = os.ReadFile(ps.path)
+		}
+	}
+	ps.cache = ps.newCache(initial)
+	if ps.cache == vk.NullPipelineCache && len(initial) > 0 {
+		ps.cache = ps.newCache(nil) // the driver rejected the file
+	}
+}
+
+func (ps *pipelines) newCache(data []byte) vk.PipelineCache {
+	ci := vk.PipelineCacheCreateInfo{SType: vk.StructureTypePipelineCacheCreateInfo}
+	if len(data) > 0 {
+		ci.InitialDataSize = uint64(len(data))
+		ci.PInitialData = unsafe.Pointer(&data[0])
+	}
+	var c vk.PipelineCache
+	if vk.CreatePipelineCache(ps.r.dev, &ci, nil, &c) != vk.Success {
+		return vk.NullPipelineCache
+	}
+	return c
+}
+
+// save writes the pipeline cache to disk when this run created pipelines.
+func (ps *pipelines) save() {
+	if ps.path == "" || ps.created == 0 || ps.cache == vk.NullPipelineCache {
+		return
+	}
+	var n uint64
+	if vk.GetPipelineCacheData(ps.r.dev, ps.cache, &n, nil) != vk.Success || n == 0 {
+		return
+	}
+	data := make([]byte, n)
+	if vk.GetPipelineCacheData(ps.r.dev, ps.cache, &n, unsafe.Pointer(&data[0])) != vk.Success {
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(ps.path), 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(ps.path), ".pipelines-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(data[:n])
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil || os.Rename(tmp.Name(), ps.path) != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+func (ps *pipelines) destroy() {
+	ps.save()
+	d := ps.r.dev
+	for _, p := range ps.byKey {
+		vk.DestroyPipeline(d, p.pipe, nil)
+		vk.DestroyPipelineLayout(d, p.layout, nil)
+		vk.DestroyDescriptorSetLayout(d, p.dsl, nil)
+		vk.DestroyShaderModule(d, p.module, nil)
+	}
+	ps.byKey = nil
+	if ps.cache != vk.NullPipelineCache {
+		vk.DestroyPipelineCache(d, ps.cache, nil)
+	}
+}
+
+// CachePath is the file the pipeline cache is kept in ("" when none).
+func (r *Runtime) CachePath() string { return r.pipelines.path }
+
+// Pipeline returns the pipeline for spec, creating it on first use. A spec
+// that does not build is a bug in vkgrad: it panics.
+func (r *Runtime) Pipeline(spec PipelineSpec) *Pipeline {
+	var key strings.Builder
+	key.WriteString(spec.Name)
+	for _, v := range spec.Spec {
+		fmt.Fprintf(&key, ",%d", v)
+	}
+	k := key.String()
+	if p, ok := r.pipelines.byKey[k]; ok {
+		return p
+	}
+	p, err := r.pipelines.build(spec, k)
+	if err != nil {
+		panic(fmt.Sprintf("vulkan: pipeline %s: %v", k, err))
+	}
+	r.pipelines.byKey[k] = p
+	r.pipelines.created++
+	return p
+}
+
+func (ps *pipelines) build(spec PipelineSpec, name string) (*Pipeline, error) {
+	d := ps.r.dev
+	spv := spec.SPIRV
+	if len(spv) < 20 || len(spv)%4 != 0 || spv[0] != 0x03 || spv[1] != 0x02 || spv[2] != 0x23 || spv[3] != 0x07 {
+		return nil, fmt.Errorf("not SPIR-V (%d bytes)", len(spv))
+	}
+	if spec.Bindings > len(dispatchArgs{}.bufs) {
+		return nil, fmt.Errorf("%d bindings, at most %d", spec.Bindings, len(dispatchArgs{}.bufs))
+	}
+	if uint32(spec.PushSize) > ps.r.props.MaxPushConstants {
+		return nil, fmt.Errorf("%d bytes of push constants, the device allows %d", spec.PushSize, ps.r.props.MaxPushConstants)
+	}
+	p := &Pipeline{name: name, bindings: spec.Bindings, pushSize: spec.PushSize}
+	code := make([]uint32, len(spv)/4)
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&code[0])), len(spv)), spv)
+	var module vk.ShaderModule
+	if err := vkErr(vk.CreateShaderModule(d, &vk.ShaderModuleCreateInfo{
+		SType:    vk.StructureTypeShaderModuleCreateInfo,
+		CodeSize: uint64(len(spv)),
+		PCode:    code,
+	}, nil, &module), "vkCreateShaderModule"); err != nil {
+		return nil, err
+	}
+	p.module = module
+	binds := make([]vk.DescriptorSetLayoutBinding, spec.Bindings)
+	for i := range binds {
+		binds[i] = vk.DescriptorSetLayoutBinding{
+			Binding:         uint32(i),
+			DescriptorType:  vk.DescriptorTypeStorageBuffer,
+			DescriptorCount: 1,
+			StageFlags:      vk.ShaderStageFlags(vk.ShaderStageComputeBit),
+		}
+	}
+	var dsl vk.DescriptorSetLayout
+	if err := vkErr(vk.CreateDescriptorSetLayout(d, &vk.DescriptorSetLayoutCreateInfo{
+		SType:        vk.StructureTypeDescriptorSetLayoutCreateInfo,
+		Flags:        vk.DescriptorSetLayoutCreateFlags(vk.DescriptorSetLayoutCreatePushDescriptorBit),
+		BindingCount: uint32(len(binds)),
+		PBindings:    binds,
+	}, nil, &dsl), "vkCreateDescriptorSetLayout"); err != nil {
+		return nil, err
+	}
+	p.dsl = dsl
+	plci := vk.PipelineLayoutCreateInfo{
+		SType:          vk.StructureTypePipelineLayoutCreateInfo,
+		SetLayoutCount: 1,
+		PSetLayouts:    []vk.DescriptorSetLayout{dsl},
+	}
+	if spec.PushSize > 0 {
+		plci.PushConstantRangeCount = 1
+		plci.PPushConstantRanges = []vk.PushConstantRange{{StageFlags: vk.ShaderStageFlags(vk.ShaderStageComputeBit), Size: uint32(spec.PushSize)}}
+	}
+	var layout vk.PipelineLayout
+	if err := vkErr(vk.CreatePipelineLayout(d, &plci, nil, &layout), "vkCreatePipelineLayout"); err != nil {
+		return nil, err
+	}
+	p.layout = layout
+	stage := vk.PipelineShaderStageCreateInfo{
+		SType:  vk.StructureTypePipelineShaderStageCreateInfo,
+		Stage:  vk.ShaderStageComputeBit,
+		Module: module,
+		PName:  z("main"),
+	}
+	var specMem unsafe.Pointer
+	if len(spec.Spec) > 0 {
+		entries := make([]vk.SpecializationMapEntry, len(spec.Spec))
+		for i := range spec.Spec {
+			entries[i] = vk.SpecializationMapEntry{ConstantID: uint32(i), Offset: uint32(4 * i), Size: 4}
+		}
+		specMem = cMalloc(4 * len(spec.Spec))
+		defer cFree(specMem)
+		copy(unsafe.Slice((*uint32)(specMem), len(spec.Spec)), spec.Spec)
+		stage.PSpecializationInfo = []vk.SpecializationInfo{{
+			MapEntryCount: uint32(len(entries)),
+			PMapEntries:   entries,
+			DataSize:      uint64(4 * len(spec.Spec)),
+			PData:         specMem,
+		}}
+	}
+	pipes := make([]vk.Pipeline, 1)
+	if err := vkErr(vk.CreateComputePipelines(d, ps.cache, 1, []vk.ComputePipelineCreateInfo{{
+		SType:  vk.StructureTypeComputePipelineCreateInfo,
+		Stage:  stage,
+		Layout: layout,
+	}}, nil, pipes), "vkCreateComputePipelines"); err != nil {
+		return nil, err
+	}
+	p.pipe = pipes[0]
+	return p, nil
+}
+
+// Dispatch records a dispatch of p over groups workgroups. bufs are bound
+// to bindings 0..n-1; writes tells which of them the shader writes. Buffers
+// from failed allocations make the dispatch a no-op (the error is kept).
+func (r *Runtime) Dispatch(p *Pipeline, bufs []*Buffer, writes []bool, push []byte, groups [3]uint32) {
+	if len(bufs) != p.bindings || len(writes) != len(bufs) {
+		panic(fmt.Sprintf("vulkan: dispatch %s: %d buffers for %d bindings", p.name, len(bufs), p.bindings))
+	}
+	if len(push) > p.pushSize {
+		panic(fmt.Sprintf("vulkan: dispatch %s: %d bytes of push constants for %d", p.name, len(push), p.pushSize))
+	}
+	for _, g := range groups {
+		if g == 0 {
+			return
+		}
+	}
+	lim := r.props.MaxWorkgroupCount
+	if groups[0] > lim[0] || groups[1] > lim[1] || groups[2] > lim[2] {
+		panic(fmt.Sprintf("vulkan: dispatch %s: grid %v exceeds the device's %v", p.name, groups, lim))
+	}
+	for _, b := range bufs {
+		if b.released {
+			panic(fmt.Sprintf("vulkan: dispatch %s: use of a released buffer", p.name))
+		}
+		if b.blk == nil {
+			return
+		}
+		if b.cap > uint64(r.props.MaxStorageRange) {
+			panic(fmt.Sprintf("vulkan: dispatch %s: a buffer of %d bytes exceeds the device's storage range of %d", p.name, b.cap, r.props.MaxStorageRange))
+		}
+	}
+	r.stream.dispatch(p, bufs, writes, push, groups)
+}

@@ -1,0 +1,559 @@
+//go:build cgo
+
+package vulkan
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	vk "github.com/goki/vulkan"
+
+	"github.com/vkgrad/vkgrad/device"
+)
+
+// Options configure Open.
+type Options struct {
+	// Index chooses a device by its enumeration index; -1 the best.
+	Index int
+	// Auto refuses software devices (lavapipe, SwiftShader): the CPU
+	// backend is faster than they are.
+	Auto bool
+	// Validate enables the Khronos validation layer with synchronization
+	// validation; errors become the runtime's kept error. Open also enables
+	// it when VKGRAD_VALIDATE=1.
+	Validate bool
+	// ForceStaging uploads and downloads through staging buffers even where
+	// device memory is host-visible (VKGRAD_FORCE_STAGING=1 too).
+	ForceStaging bool
+	// Profile times every dispatch with GPU timestamps (VKGRAD_PROFILE=1
+	// too).
+	Profile bool
+}
+
+// Properties are the facts about the device that kernels choose their
+// tile and workgroup sizes from.
+type Properties struct {
+	Name                    string
+	Type                    device.Kind
+	Index                   int
+	APIVersion              string
+	DriverName, DriverInfo  string
+	VendorID, DeviceID      uint32
+	SubgroupSize            uint32
+	MinSubgroup, MaxSubgroup uint32
+	// SubgroupArithmetic reports subgroupAdd and friends in compute shaders.
+	SubgroupArithmetic bool
+	Float16, Storage16 bool
+	MaxSharedMemory    uint32
+	MaxInvocations     uint32
+	MaxWorkgroupSize   [3]uint32
+	MaxWorkgroupCount  [3]uint32
+	MaxStorageRange    uint32
+	MaxPushConstants   uint32
+	MinStorageAlign    uint64
+	TimestampPeriod    float32
+	TimestampBits      uint32
+	// HostVisibleDeviceMemory reports device-local memory the host can map
+	// (UMA, ReBAR, lavapipe): no staging copies.
+	HostVisibleDeviceMemory bool
+	Heaps                   []Heap
+}
+
+// Heap is one memory heap of the device.
+type Heap struct {
+	Size        uint64
+	DeviceLocal bool
+}
+
+// Runtime is an open Vulkan device. Its methods are for one goroutine at a
+// time, except Release, which any goroutine may call.
+type Runtime struct {
+	props    Properties
+	inst     vk.Instance
+	pd       vk.PhysicalDevice
+	dev      vk.Device
+	queue    vk.Queue
+	qfi      uint32
+	msgr     uint64
+	validate bool
+	profile  bool
+	staging  bool // uploads and downloads go through staging buffers
+	fallback string
+
+	mem       memory
+	stream    stream
+	pipelines pipelines
+	prof      profiler
+
+	errMu sync.Mutex
+	err   error
+
+	uploads, downloads, upBytes, downBytes, submits, ops atomic.Int64
+	closed                                              bool
+}
+
+var (
+	initOnce sync.Once
+	initErr  error
+)
+
+// initLoader loads the Vulkan loader once per process.
+func initLoader() error {
+	initOnce.Do(func() {
+		p, err := loadLoader()
+		if err != nil {
+			initErr = err
+			return
+		}
+		vk.SetGetInstanceProcAddr(p)
+		if err := vk.Init(); err != nil {
+			initErr = fmt.Errorf("vulkan: %w", err)
+		}
+	})
+	return initErr
+}
+
+func z(s string) string { return s + "\x00" }
+
+func vkErr(r vk.Result, what string) error {
+	if r == vk.Success {
+		return nil
+	}
+	return fmt.Errorf("%s: %v (VkResult %d)", what, vk.Error(r), int32(r))
+}
+
+func envOn(name string) bool {
+	v := os.Getenv(name)
+	return v != "" && v != "0"
+}
+
+// createInstance creates an instance, with validation when asked.
+func createInstance(validate bool) (vk.Instance, uint64, error) {
+	var layers, exts []string
+	var pnext unsafe.Pointer
+	if validate {
+		if !hasLayer("VK_LAYER_KHRONOS_validation") {
+			return nil, 0, errors.New("VKGRAD_VALIDATE is set but VK_LAYER_KHRONOS_validation is not installed (vulkan-validationlayers)")
+		}
+		layers = append(layers, z("VK_LAYER_KHRONOS_validation"))
+		exts = append(exts, z("VK_EXT_debug_utils"), z("VK_EXT_validation_features"))
+		pnext = instancePNext(true)
+	}
+	ici := vk.InstanceCreateInfo{
+		SType: vk.StructureTypeInstanceCreateInfo,
+		PNext: pnext,
+		PApplicationInfo: &vk.ApplicationInfo{
+			SType:            vk.StructureTypeApplicationInfo,
+			PApplicationName: z("vkgrad"),
+			PEngineName:      z("vkgrad"),
+			ApiVersion:       vk.MakeVersion(1, 2, 0),
+		},
+		EnabledLayerCount:       uint32(len(layers)),
+		PpEnabledLayerNames:     layers,
+		EnabledExtensionCount:   uint32(len(exts)),
+		PpEnabledExtensionNames: exts,
+	}
+	var inst vk.Instance
+	if err := vkErr(vk.CreateInstance(&ici, nil, &inst), "vkCreateInstance"); err != nil {
+		return nil, 0, err
+	}
+	if err := vk.InitInstance(inst); err != nil {
+		vk.DestroyInstance(inst, nil)
+		return nil, 0, err
+	}
+	var msgr uint64
+	if validate {
+		m, err := createMessenger(unsafe.Pointer(inst))
+		if err != nil {
+			vk.DestroyInstance(inst, nil)
+			return nil, 0, err
+		}
+		msgr = m
+	}
+	return inst, msgr, nil
+}
+
+func hasLayer(name string) bool {
+	var n uint32
+	if vk.EnumerateInstanceLayerProperties(&n, nil) != vk.Success {
+		return false
+	}
+	props := make([]vk.LayerProperties, n)
+	vk.EnumerateInstanceLayerProperties(&n, props)
+	for _, p := range props {
+		p.Deref()
+		if vk.ToString(p.LayerName[:]) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// physical is one enumerated device with what choosing it needs.
+type physical struct {
+	pd    vk.PhysicalDevice
+	props Properties
+	qfi   int // a queue family with compute, or -1
+}
+
+func kindOf(t vk.PhysicalDeviceType) device.Kind {
+	switch t {
+	case vk.PhysicalDeviceTypeDiscreteGpu:
+		return device.KindDiscreteGPU
+	case vk.PhysicalDeviceTypeIntegratedGpu:
+		return device.KindIntegratedGPU
+	case vk.PhysicalDeviceTypeVirtualGpu:
+		return device.KindVirtualGPU
+	case vk.PhysicalDeviceTypeCpu:
+		return device.KindSoftwareGPU
+	}
+	return device.KindSoftwareGPU
+}
+
+// rank orders device kinds: discrete > integrated > virtual > software.
+func rank(k device.Kind) int {
+	switch k {
+	case device.KindDiscreteGPU:
+		return 4
+	case device.KindIntegratedGPU:
+		return 3
+	case device.KindVirtualGPU:
+		return 2
+	}
+	return 1
+}
+
+func enumerate(inst vk.Instance) ([]physical, error) {
+	var n uint32
+	if err := vkErr(vk.EnumeratePhysicalDevices(inst, &n, nil), "vkEnumeratePhysicalDevices"); err != nil {
+		return nil, err
+	}
+	pds := make([]vk.PhysicalDevice, n)
+	if n > 0 {
+		if err := vkErr(vk.EnumeratePhysicalDevices(inst, &n, pds), "vkEnumeratePhysicalDevices"); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]physical, len(pds))
+	for i, pd := range pds {
+		out[i] = physical{pd: pd, props: describe(inst, pd, i), qfi: computeQueue(pd)}
+	}
+	return out, nil
+}
+
+func computeQueue(pd vk.PhysicalDevice) int {
+	var n uint32
+	vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, nil)
+	qfs := make([]vk.QueueFamilyProperties, n)
+	vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, qfs)
+	best := -1
+	for i := range qfs {
+		qfs[i].Deref()
+		flags := vk.QueueFlagBits(qfs[i].QueueFlags)
+		if flags&vk.QueueComputeBit == 0 {
+			continue
+		}
+		// Prefer a compute family without graphics (an async compute queue).
+		if best < 0 || flags&vk.QueueGraphicsBit == 0 {
+			best = i
+		}
+	}
+	return best
+}
+
+func describe(inst vk.Instance, pd vk.PhysicalDevice, index int) Properties {
+	var p vk.PhysicalDeviceProperties
+	vk.GetPhysicalDeviceProperties(pd, &p)
+	p.Deref()
+	l := p.Limits
+	l.Deref()
+	props := Properties{
+		Name:              vk.ToString(p.DeviceName[:]),
+		Type:              kindOf(p.DeviceType),
+		Index:             index,
+		APIVersion:        fmt.Sprint(vk.Version(p.ApiVersion)),
+		VendorID:          p.VendorID,
+		DeviceID:          p.DeviceID,
+		MaxSharedMemory:   l.MaxComputeSharedMemorySize,
+		MaxInvocations:    l.MaxComputeWorkGroupInvocations,
+		MaxWorkgroupSize:  l.MaxComputeWorkGroupSize,
+		MaxWorkgroupCount: l.MaxComputeWorkGroupCount,
+		MaxStorageRange:   l.MaxStorageBufferRange,
+		MaxPushConstants:  l.MaxPushConstantsSize,
+		MinStorageAlign:   uint64(l.MinStorageBufferOffsetAlignment),
+		TimestampPeriod:   l.TimestampPeriod,
+	}
+	if c, err := queryCaps(unsafe.Pointer(inst), unsafe.Pointer(pd)); err == nil {
+		props.SubgroupSize, props.MinSubgroup, props.MaxSubgroup = c.SubgroupSize, c.MinSubgroup, c.MaxSubgroup
+		// Arithmetic (bit 2) in the compute stage (bit 5).
+		props.SubgroupArithmetic = c.SubgroupOps&0x4 != 0 && c.SubgroupStages&0x20 != 0
+		props.Float16, props.Storage16 = c.Float16, c.Storage16
+		props.DriverName, props.DriverInfo = c.DriverName, c.DriverInfo
+	}
+	if q := computeQueue(pd); q >= 0 {
+		var n uint32
+		vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, nil)
+		qfs := make([]vk.QueueFamilyProperties, n)
+		vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, qfs)
+		qfs[q].Deref()
+		props.TimestampBits = qfs[q].TimestampValidBits
+	}
+	var mp vk.PhysicalDeviceMemoryProperties
+	vk.GetPhysicalDeviceMemoryProperties(pd, &mp)
+	mp.Deref()
+	for i := 0; i < int(mp.MemoryHeapCount); i++ {
+		h := mp.MemoryHeaps[i]
+		h.Deref()
+		props.Heaps = append(props.Heaps, Heap{Size: uint64(h.Size), DeviceLocal: vk.MemoryHeapFlagBits(h.Flags)&vk.MemoryHeapDeviceLocalBit != 0})
+	}
+	hv := vk.MemoryPropertyHostVisibleBit | vk.MemoryPropertyHostCoherentBit | vk.MemoryPropertyDeviceLocalBit
+	for i := 0; i < int(mp.MemoryTypeCount); i++ {
+		t := mp.MemoryTypes[i]
+		t.Deref()
+		if vk.MemoryPropertyFlagBits(t.PropertyFlags)&hv == hv {
+			props.HostVisibleDeviceMemory = true
+		}
+	}
+	return props
+}
+
+// Devices lists the Vulkan devices of the machine, in enumeration order.
+func Devices() ([]Properties, error) {
+	if err := initLoader(); err != nil {
+		return nil, err
+	}
+	inst, _, err := createInstance(false)
+	if err != nil {
+		return nil, err
+	}
+	defer vk.DestroyInstance(inst, nil)
+	phys, err := enumerate(inst)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Properties, len(phys))
+	for i, p := range phys {
+		out[i] = p.props
+	}
+	return out, nil
+}
+
+// choose picks the device Open uses, or says why there is none.
+func choose(phys []physical, o Options) (int, error) {
+	if len(phys) == 0 {
+		return -1, errors.New("no Vulkan device: the loader found no driver (install mesa-vulkan-drivers or a GPU driver)")
+	}
+	if o.Index >= 0 {
+		if o.Index >= len(phys) {
+			return -1, fmt.Errorf("no Vulkan device %d: there are %d", o.Index, len(phys))
+		}
+		if phys[o.Index].qfi < 0 {
+			return -1, fmt.Errorf("Vulkan device %d (%s) has no compute queue", o.Index, phys[o.Index].props.Name)
+		}
+		return o.Index, nil
+	}
+	order := make([]int, len(phys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rank(phys[order[a]].props.Type) > rank(phys[order[b]].props.Type) })
+	var skipped []string
+	for _, i := range order {
+		p := phys[i]
+		if p.qfi < 0 {
+			skipped = append(skipped, p.props.Name+" has no compute queue")
+			continue
+		}
+		if o.Auto && p.props.Type == device.KindSoftwareGPU {
+			skipped = append(skipped, fmt.Sprintf("%s is a software device, slower than the CPU backend (use \"vulkan\" to force it)", p.props.Name))
+			continue
+		}
+		return i, nil
+	}
+	return -1, errors.New("no suitable Vulkan device: " + joinReasons(skipped))
+}
+
+func joinReasons(r []string) string {
+	s := ""
+	for i, x := range r {
+		if i > 0 {
+			s += "; "
+		}
+		s += x
+	}
+	return s
+}
+
+// Open opens a Vulkan device.
+func Open(o Options) (*Runtime, error) {
+	if err := initLoader(); err != nil {
+		return nil, err
+	}
+	o.Validate = o.Validate || envOn("VKGRAD_VALIDATE")
+	o.ForceStaging = o.ForceStaging || envOn("VKGRAD_FORCE_STAGING")
+	o.Profile = o.Profile || envOn("VKGRAD_PROFILE")
+	inst, msgr, err := createInstance(o.Validate)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*Runtime, error) {
+		if msgr != 0 {
+			destroyMessenger(unsafe.Pointer(inst), msgr)
+		}
+		vk.DestroyInstance(inst, nil)
+		return nil, err
+	}
+	phys, err := enumerate(inst)
+	if err != nil {
+		return fail(err)
+	}
+	i, err := choose(phys, o)
+	if err != nil {
+		return fail(err)
+	}
+	r := &Runtime{props: phys[i].props, inst: inst, pd: phys[i].pd, qfi: uint32(phys[i].qfi), msgr: msgr, validate: o.Validate, profile: o.Profile}
+	if err := r.createDevice(); err != nil {
+		return fail(err)
+	}
+	if err := loadDeviceFns(unsafe.Pointer(inst), unsafe.Pointer(r.dev)); err != nil {
+		vk.DestroyDevice(r.dev, nil)
+		return fail(fmt.Errorf("%s: %w", r.props.Name, err))
+	}
+	if err := r.mem.init(r, o.ForceStaging); err != nil {
+		vk.DestroyDevice(r.dev, nil)
+		return fail(err)
+	}
+	r.staging = r.mem.staging
+	if err := r.stream.init(r); err != nil {
+		r.mem.destroy()
+		vk.DestroyDevice(r.dev, nil)
+		return fail(err)
+	}
+	r.pipelines.init(r)
+	if err := r.checkMessages(); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Runtime) createDevice() error {
+	exts := []string{z("VK_KHR_push_descriptor")}
+	dci := vk.DeviceCreateInfo{
+		SType:                vk.StructureTypeDeviceCreateInfo,
+		QueueCreateInfoCount: 1,
+		PQueueCreateInfos: []vk.DeviceQueueCreateInfo{{
+			SType:            vk.StructureTypeDeviceQueueCreateInfo,
+			QueueFamilyIndex: r.qfi,
+			QueueCount:       1,
+			PQueuePriorities: []float32{1},
+		}},
+		EnabledExtensionCount:   uint32(len(exts)),
+		PpEnabledExtensionNames: exts,
+	}
+	var dev vk.Device
+	if err := vkErr(vk.CreateDevice(r.pd, &dci, nil, &dev), "vkCreateDevice "+r.props.Name); err != nil {
+		return err
+	}
+	r.dev = dev
+	var q vk.Queue
+	vk.GetDeviceQueue(dev, r.qfi, 0, &q)
+	r.queue = q
+	return nil
+}
+
+// Properties describes the device.
+func (r *Runtime) Properties() Properties { return r.props }
+
+// SetFallback records why Open("auto") chose this device over others.
+func (r *Runtime) SetFallback(s string) { r.fallback = s }
+
+// Info describes the device for device.Info.
+func (r *Runtime) Info() device.Info {
+	drv := r.props.DriverName
+	if r.props.DriverInfo != "" {
+		drv += " " + r.props.DriverInfo
+	}
+	return device.Info{Backend: "vulkan", Name: r.props.Name, Kind: r.props.Type, Index: r.props.Index,
+		Driver: drv, Fallback: r.fallback}
+}
+
+// fail keeps err as the runtime's error unless one is kept already.
+func (r *Runtime) fail(err error) {
+	if err == nil {
+		return
+	}
+	r.errMu.Lock()
+	if r.err == nil {
+		r.err = err
+	}
+	r.errMu.Unlock()
+}
+
+// Err returns the first kept error.
+func (r *Runtime) Err() error {
+	r.errMu.Lock()
+	defer r.errMu.Unlock()
+	return r.err
+}
+
+// checkMessages turns validation messages into the kept error.
+func (r *Runtime) checkMessages() error {
+	if !r.validate {
+		return nil
+	}
+	if n, text := takeMessages(); n > 0 {
+		r.fail(fmt.Errorf("vulkan: %d validation message(s):\n%s", n, text))
+	}
+	return r.Err()
+}
+
+// Stats returns the runtime's counters.
+func (r *Runtime) Stats() device.Stats {
+	live, liveBytes, pooled, allocs, releases := r.mem.counts()
+	return device.Stats{
+		LiveBuffers: live, LiveBytes: liveBytes, PooledBytes: pooled, Allocs: allocs, Releases: releases,
+		Uploads: r.uploads.Load(), Downloads: r.downloads.Load(), UploadBytes: r.upBytes.Load(), DownloadBytes: r.downBytes.Load(),
+		Submits: r.submits.Load(), Ops: r.ops.Load(),
+	}
+}
+
+// Sync submits recorded work, waits for all of it and returns the first
+// kept error.
+func (r *Runtime) Sync() error {
+	if r.closed {
+		return errors.New("vulkan: Sync on a closed device")
+	}
+	r.stream.flush(true)
+	r.checkMessages()
+	return r.Err()
+}
+
+// Close waits for the device, destroys everything the runtime created and
+// returns the first kept error (validation messages about leaks included).
+func (r *Runtime) Close() error {
+	if r.closed {
+		return r.Err()
+	}
+	r.stream.flush(true)
+	vk.DeviceWaitIdle(r.dev)
+	r.stream.retire(true)
+	r.prof.report(r)
+	r.pipelines.destroy()
+	r.stream.destroy()
+	r.mem.destroy()
+	vk.DestroyDevice(r.dev, nil)
+	if r.msgr != 0 {
+		// Messages about leaked objects arrive at vkDestroyDevice.
+		r.checkMessages()
+		destroyMessenger(unsafe.Pointer(r.inst), r.msgr)
+	}
+	vk.DestroyInstance(r.inst, nil)
+	r.closed = true
+	return r.Err()
+}

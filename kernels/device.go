@@ -1,0 +1,131 @@
+//go:build cgo
+
+package kernels
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/vkgrad/vkgrad/device"
+	"github.com/vkgrad/vkgrad/device/vulkan"
+)
+
+func init() {
+	device.Register("vulkan", 10, driver{})
+}
+
+type driver struct{}
+
+func (driver) Open(o device.OpenOptions) (device.Device, error) {
+	d, err := Open(vulkan.Options{Index: o.Index, Auto: o.Auto})
+	if err != nil {
+		return nil, err
+	}
+	d.rt.SetFallback(o.Fallback)
+	return d, nil
+}
+
+// Device is the Vulkan backend: device.Device on a vulkan.Runtime.
+type Device struct {
+	rt *vulkan.Runtime
+	// wg is the workgroup size of elementwise and reduction kernels.
+	wg   uint32
+	gemm gemmPresets
+}
+
+var _ device.Device = (*Device)(nil)
+
+// Open opens a Vulkan device with the runtime's options.
+func Open(o vulkan.Options) (*Device, error) {
+	rt, err := vulkan.Open(o)
+	if err != nil {
+		return nil, err
+	}
+	return newDevice(rt), nil
+}
+
+func newDevice(rt *vulkan.Runtime) *Device {
+	p := rt.Properties()
+	wg := uint32(256)
+	for wg > p.MaxInvocations || wg > p.MaxWorkgroupSize[0] {
+		wg /= 2
+	}
+	return &Device{rt: rt, wg: wg, gemm: choosePresets(p)}
+}
+
+// Runtime returns the device's Vulkan runtime (for profiling and tests).
+func (d *Device) Runtime() *vulkan.Runtime { return d.rt }
+
+// buf checks that b is a live buffer of this device.
+func (d *Device) buf(op string, b device.Buffer) *vulkan.Buffer {
+	vb, ok := b.(*vulkan.Buffer)
+	if !ok || vb == nil {
+		panic(fmt.Sprintf("vulkan: %s: buffer %T is not a Vulkan buffer", op, b))
+	}
+	if !d.rt.Owns(vb) {
+		panic(fmt.Sprintf("vulkan: %s: buffer belongs to another device", op))
+	}
+	return vb
+}
+
+// view checks a strided view and returns its buffer.
+func (d *Device) view(op string, shape []int, v device.Strided) *vulkan.Buffer {
+	b := d.buf(op, v.Buf)
+	device.CheckView("vulkan: "+op, shape, v)
+	return b
+}
+
+// out checks that dst holds n elements from offset.
+func (d *Device) out(op string, dst device.Buffer, off, n int) *vulkan.Buffer {
+	b := d.buf(op, dst)
+	device.CheckLen("vulkan: "+op, "dst", dst, off, n)
+	return b
+}
+
+// Alloc returns a buffer of n elements from the device's pools.
+func (d *Device) Alloc(n int) device.Buffer { return d.rt.Alloc(n) }
+
+// Release returns b to the pools once the work using it completes.
+func (d *Device) Release(b device.Buffer) {
+	if b == nil {
+		return
+	}
+	d.rt.Release(d.buf("Release", b))
+}
+
+// Upload copies src into dst at offset.
+func (d *Device) Upload(dst device.Buffer, offset int, src []float32) {
+	d.rt.Upload(d.buf("Upload", dst), offset, src)
+}
+
+// Download copies from src to dst after the work that writes src.
+func (d *Device) Download(dst []float32, src device.Buffer, offset int) error {
+	return d.rt.Download(dst, d.buf("Download", src), offset)
+}
+
+// Copy records a copy between buffers.
+func (d *Device) Copy(dst device.Buffer, dstOffset int, src device.Buffer, srcOffset int, n int) {
+	d.rt.CopyBuffer(d.buf("Copy", dst), dstOffset, d.buf("Copy", src), srcOffset, n)
+}
+
+// Sync waits for all recorded work.
+func (d *Device) Sync() error { return d.rt.Sync() }
+
+// Info describes the device.
+func (d *Device) Info() device.Info {
+	info := d.rt.Info()
+	g := d.gemm.large
+	info.GEMM = fmt.Sprintf("tiled shader %dx%d (%dx%d per invocation)", g.bm, g.bn, g.tm, g.tn)
+	return info
+}
+
+// Stats returns the device's counters.
+func (d *Device) Stats() device.Stats { return d.rt.Stats() }
+
+// Close releases the device.
+func (d *Device) Close() error { return d.rt.Close() }
+
+// Fill sets n elements to v (vkCmdFillBuffer: no shader).
+func (d *Device) Fill(dst device.Buffer, offset, n int, v float32) {
+	d.rt.Fill(d.out("Fill", dst, offset, n), offset, n, math.Float32bits(v))
+}

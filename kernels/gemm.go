@@ -1,0 +1,107 @@
+//go:build cgo
+
+package kernels
+
+import (
+	"fmt"
+
+	"github.com/vkgrad/vkgrad/device"
+	"github.com/vkgrad/vkgrad/device/vulkan"
+)
+
+// gemmTile is one tile configuration of the GEMM shader.
+type gemmTile struct {
+	bm, bn, bk, tm, tn int
+}
+
+func (t gemmTile) invocations() int { return (t.bm / t.tm) * (t.bn / t.tn) }
+func (t gemmTile) shared() int      { return 4 * t.bk * (t.bm + t.bn) }
+
+// gemmPresets are the tiles chosen for the device: large for big outputs,
+// small for outputs with few rows or columns.
+type gemmPresets struct {
+	large, small gemmTile
+}
+
+// choosePresets picks the largest tiles the device's workgroup and shared
+// memory limits allow.
+func choosePresets(p vulkan.Properties) gemmPresets {
+	fits := func(t gemmTile) bool {
+		return t.invocations() <= int(p.MaxInvocations) && t.invocations() <= int(p.MaxWorkgroupSize[0]) && t.shared() <= int(p.MaxSharedMemory)
+	}
+	pick := func(cands []gemmTile) gemmTile {
+		for _, t := range cands {
+			if fits(t) {
+				return t
+			}
+		}
+		return gemmTile{16, 16, 8, 1, 1}
+	}
+	return gemmPresets{
+		large: pick([]gemmTile{{64, 64, 16, 4, 4}, {64, 64, 16, 8, 8}, {32, 32, 16, 4, 4}}),
+		small: pick([]gemmTile{{32, 32, 16, 2, 2}, {32, 32, 16, 4, 4}, {16, 16, 16, 2, 2}}),
+	}
+}
+
+// Gemm computes batched C = act(alpha*op(A)*op(B) + beta*C + bias) with the
+// tiled shader.
+func (d *Device) Gemm(p device.GemmParams) {
+	if p.M < 0 || p.N < 0 || p.K < 0 || p.Batch < 0 {
+		panic(fmt.Sprintf("vulkan: Gemm: negative size M=%d N=%d K=%d batch=%d", p.M, p.N, p.K, p.Batch))
+	}
+	a, b, c := d.buf("Gemm", p.A.Buf), d.buf("Gemm", p.B.Buf), d.buf("Gemm", p.C.Buf)
+	ar, ac, br, bc := p.M, p.K, p.K, p.N
+	if p.TransA {
+		ar, ac = p.K, p.M
+	}
+	if p.TransB {
+		br, bc = p.N, p.K
+	}
+	batches := p.Batches()
+	check := func(name string, m device.Matrix, rows, cols int, buf *vulkan.Buffer) {
+		if cols > 0 && m.LD < cols {
+			panic(fmt.Sprintf("vulkan: Gemm: %s has leading dimension %d < %d columns", name, m.LD, cols))
+		}
+		if rows == 0 || cols == 0 {
+			return
+		}
+		span := (rows-1)*m.LD + cols
+		if m.Offset < 0 || m.BatchStride < 0 || m.Offset+(batches-1)*m.BatchStride+span > buf.Len() {
+			panic(fmt.Sprintf("vulkan: Gemm: %s (%dx%d, ld %d, offset %d, batch stride %d, %d batches) does not fit a buffer of %d", name, rows, cols, m.LD, m.Offset, m.BatchStride, batches, buf.Len()))
+		}
+	}
+	check("A", p.A, ar, ac, a)
+	check("B", p.B, br, bc, b)
+	check("C", p.C, p.M, p.N, c)
+	bias := a
+	if p.Bias != nil {
+		bias = d.buf("Gemm", p.Bias)
+		device.CheckLen("vulkan: Gemm", "bias", p.Bias, p.BiasOffset, p.N)
+	}
+	switch p.Act {
+	case device.UnaryIdentity, device.UnaryReLU, device.UnaryLeakyReLU, device.UnarySigmoid, device.UnaryTanh:
+	default:
+		panic(fmt.Sprintf("vulkan: Gemm: activation %v cannot be fused", p.Act))
+	}
+	if p.M == 0 || p.N == 0 {
+		return
+	}
+	t := d.gemm.large
+	if p.M < t.bm || p.N < t.bn {
+		t = d.gemm.small
+	}
+	gx, gy := (p.N+t.bn-1)/t.bn, (p.M+t.bm-1)/t.bm
+	if gx > 65535 || gy > 65535 {
+		panic(fmt.Sprintf("vulkan: Gemm: %dx%d output needs a %dx%d grid, over the 65535 limit", p.M, p.N, gx, gy))
+	}
+	hasBeta := p.Beta != 0 || p.K == 0
+	pipe := d.pipeline("gemm", 4, 17, uint32(t.invocations()), uint32(t.bm), uint32(t.bn), uint32(t.bk), uint32(t.tm), uint32(t.tn),
+		b2u(p.TransA), b2u(p.TransB), b2u(p.Bias != nil), uint32(p.Act), b2u(hasBeta))
+	for base := 0; base < batches; base += 65535 {
+		nb := min(batches-base, 65535)
+		pc := push(nil).u(p.M).u(p.N).u(p.K).u(max(p.A.LD, 1)).u(max(p.B.LD, 1)).u(max(p.C.LD, 1)).
+			u(p.A.Offset).u(p.B.Offset).u(p.C.Offset).u(p.A.BatchStride).u(p.B.BatchStride).u(p.C.BatchStride).
+			f(p.Alpha).f(p.Beta).u(p.BiasOffset).f(p.ActAlpha).u(base)
+		d.rt.Dispatch(pipe, []*vulkan.Buffer{c, a, b, bias}, []bool{true, false, false, false}, pc, [3]uint32{uint32(gx), uint32(gy), uint32(nb)})
+	}
+}

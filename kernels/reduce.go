@@ -1,0 +1,109 @@
+//go:build cgo
+
+package kernels
+
+import (
+	"fmt"
+
+	"github.com/vkgrad/vkgrad/device"
+	"github.com/vkgrad/vkgrad/device/vulkan"
+)
+
+const maxRankReduce = 4
+
+// Reduce reduces src over axes into dst. Each output is one workgroup, or,
+// when there are few outputs and many elements each, several workgroups
+// whose partial results a second pass combines.
+func (d *Device) Reduce(op device.ReduceOp, shape []int, axes []int, dst device.Buffer, src device.Strided) {
+	for i, a := range axes {
+		if a < 0 || a >= len(shape) || (i > 0 && a <= axes[i-1]) {
+			panic(fmt.Sprintf("vulkan: Reduce: axes %v must be sorted, distinct and within rank %d of shape %v", axes, len(shape), shape))
+		}
+	}
+	sb := d.view("Reduce", shape, src)
+	var keptShape, keptStrides, redShape, redStrides []int
+	ai := 0
+	for i, s := range shape {
+		if ai < len(axes) && axes[ai] == i {
+			redShape, redStrides = append(redShape, s), append(redStrides, src.Strides[i])
+			ai++
+		} else {
+			keptShape, keptStrides = append(keptShape, s), append(keptStrides, src.Strides[i])
+		}
+	}
+	nOut, nRed := device.NumElements(keptShape), device.NumElements(redShape)
+	out := d.out("Reduce", dst, 0, nOut)
+	if nOut == 0 {
+		return
+	}
+	ks, kst := device.MergeDims(keptShape, device.ContiguousStrides(keptShape), keptStrides)
+	rs, rst := device.MergeDims(redShape, redStrides)
+	if len(ks) > maxRankReduce || len(rs) > maxRankReduce {
+		panic(fmt.Sprintf("vulkan: Reduce: shape %v over axes %v leaves %d kept and %d reduced axes after merging; at most %d each", shape, axes, len(ks), len(rs), maxRankReduce))
+	}
+	var rStrides []int
+	if len(rst) > 0 {
+		rStrides = rst[0]
+	}
+	opCode := uint32(op)
+	if op == device.ReduceMean {
+		opCode = uint32(device.ReduceSum)
+	}
+	scale := float32(1)
+	if op == device.ReduceMean {
+		scale = 1 / float32(nRed)
+	}
+	wg := int(d.wg)
+	parts := 1
+	if nOut < 64 && nRed > 4*wg {
+		parts = min((nRed+4*wg-1)/(4*wg), 1024)
+	}
+	chunk := (nRed + parts - 1) / parts
+	first := out
+	if parts > 1 {
+		first = d.rt.Alloc(nOut * parts)
+		defer d.rt.Release(first)
+	}
+	d.reducePass(opCode, first, sb, nOut, nRed, parts, chunk, ks, kst[1], rs, rStrides, src.Offset, scale)
+	if parts > 1 {
+		// Combine the parts: [nOut, parts] over its last axis.
+		d.reducePass(opCode, out, first, nOut, parts, 1, parts, []int{nOut}, []int{parts}, []int{parts}, []int{1}, 0, scale)
+	}
+}
+
+func (d *Device) reducePass(op uint32, dst, src *vulkan.Buffer, nOut, nRed, parts, chunk int, ks, kst, rs, rst []int, off int, scale float32) {
+	p := d.pipeline("reduce", 2, 5+2*maxRankReduce+1+2*maxRankReduce+2, d.wg, op)
+	pc := push(nil).u(nOut).u(nRed).u(parts).u(chunk).
+		u(len(ks)).arr(ks, maxRankReduce).arr(kst, maxRankReduce).
+		u(len(rs)).arr(rs, maxRankReduce).arr(rst, maxRankReduce).
+		u(off).f(scale)
+	d.dispatch(p, grid(nOut*parts), pc, 1, dst, src)
+}
+
+const maxRankArg = 5
+
+// ArgReduce writes the index of the extreme element along axis.
+func (d *Device) ArgReduce(op device.ArgOp, shape []int, axis int, dst device.Buffer, src device.Strided) {
+	if axis < 0 || axis >= len(shape) {
+		panic(fmt.Sprintf("vulkan: ArgReduce: axis %d out of range for shape %v", axis, shape))
+	}
+	if shape[axis] == 0 {
+		panic(fmt.Sprintf("vulkan: ArgReduce: %v over an empty axis %d of shape %v", op, axis, shape))
+	}
+	sb := d.view("ArgReduce", shape, src)
+	keptShape := append(append([]int{}, shape[:axis]...), shape[axis+1:]...)
+	keptStrides := append(append([]int{}, src.Strides[:axis]...), src.Strides[axis+1:]...)
+	nOut := device.NumElements(keptShape)
+	out := d.out("ArgReduce", dst, 0, nOut)
+	if nOut == 0 {
+		return
+	}
+	ks, kst := device.MergeDims(keptShape, device.ContiguousStrides(keptShape), keptStrides)
+	if len(ks) > maxRankArg {
+		panic(fmt.Sprintf("vulkan: ArgReduce: shape %v keeps %d axes after merging; at most %d", shape, len(ks), maxRankArg))
+	}
+	p := d.pipeline("argreduce", 2, 4+2*maxRankArg+1, d.wg, uint32(op))
+	pc := push(nil).u(nOut).u(shape[axis]).u(src.Strides[axis]).
+		u(len(ks)).arr(ks, maxRankArg).arr(kst[1], maxRankArg).u(src.Offset)
+	d.dispatch(p, d.elems(nOut), pc, 1, out, sb)
+}

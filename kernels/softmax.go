@@ -1,0 +1,77 @@
+//go:build cgo
+
+package kernels
+
+import (
+	"fmt"
+
+	"github.com/vkgrad/vkgrad/device"
+)
+
+func (d *Device) rows(op string, outer, n, inner int) int {
+	if outer < 0 || n < 0 || inner < 0 {
+		panic(fmt.Sprintf("vulkan: %s: negative size [%d, %d, %d]", op, outer, n, inner))
+	}
+	return outer * n * inner
+}
+
+// Softmax computes softmax or log-softmax over the middle axis, one
+// workgroup per row.
+func (d *Device) Softmax(log bool, outer, n, inner int, dst, src device.Buffer) {
+	total := d.rows("Softmax", outer, n, inner)
+	y := d.out("Softmax", dst, 0, total)
+	x := d.buf("Softmax", src)
+	device.CheckLen("vulkan: Softmax", "src", src, 0, total)
+	if total == 0 {
+		return
+	}
+	p := d.pipeline("softmax", 2, 3, d.wg, b2u(log))
+	d.dispatch(p, grid(outer*inner), push(nil).u(outer*inner).u(n).u(inner), 1, y, x)
+}
+
+// SoftmaxBackward computes dx from y and dy.
+func (d *Device) SoftmaxBackward(log bool, outer, n, inner int, dx, y, dy device.Buffer) {
+	total := d.rows("SoftmaxBackward", outer, n, inner)
+	out := d.out("SoftmaxBackward", dx, 0, total)
+	yb, gb := d.buf("SoftmaxBackward", y), d.buf("SoftmaxBackward", dy)
+	device.CheckLen("vulkan: SoftmaxBackward", "y", y, 0, total)
+	device.CheckLen("vulkan: SoftmaxBackward", "dy", dy, 0, total)
+	if total == 0 {
+		return
+	}
+	p := d.pipeline("softmax_bw", 3, 3, d.wg, b2u(log))
+	d.dispatch(p, grid(outer*inner), push(nil).u(outer*inner).u(n).u(inner), 1, out, yb, gb)
+}
+
+// SoftmaxCrossEntropy computes the mean cross-entropy and its gradient:
+// one workgroup per row writes the row's loss (and gradient), then the
+// reduction kernel averages the rows into loss[0].
+func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, labels device.Buffer) {
+	total := d.rows("SoftmaxCrossEntropy", batch, classes, 1)
+	lb := d.out("SoftmaxCrossEntropy", loss, 0, 1)
+	xb, yb := d.buf("SoftmaxCrossEntropy", logits), d.buf("SoftmaxCrossEntropy", labels)
+	device.CheckLen("vulkan: SoftmaxCrossEntropy", "logits", logits, 0, total)
+	device.CheckLen("vulkan: SoftmaxCrossEntropy", "labels", labels, 0, batch)
+	gb := xb // bound but not written without a gradient
+	if grad != nil {
+		gb = d.out("SoftmaxCrossEntropy", grad, 0, total)
+	}
+	rowLoss := d.rt.Alloc(max(batch, 1))
+	defer d.rt.Release(rowLoss)
+	if batch > 0 {
+		p := d.pipeline("softmax_ce", 4, 2, d.wg, b2u(grad != nil))
+		nw := 2
+		if grad == nil {
+			nw = 1
+		}
+		d.dispatch(p, grid(batch), push(nil).u(batch).u(classes), nw, rowLoss, gb, xb, yb)
+	}
+	d.Reduce(device.ReduceMean, []int{batch}, []int{0}, lb, device.Contiguous(rowLoss, 0, []int{batch}))
+}
+
+func b2u(b bool) uint32 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,119 @@
+#version 450
+// Tiled SGEMM: C = act(alpha * op(A) op(B) + beta * C + bias), batched
+// through gl_WorkGroupID.z. A workgroup of (BM/TM) x (BN/TN) invocations
+// computes a BM x BN tile of C, each invocation a TM x TN block held in
+// registers, walking K in steps of BK through shared memory. Tile sizes,
+// transposes, bias and activation are specialization constants; any M, N, K
+// work (edges are zero-filled), and operands may start at any offset.
+#extension GL_EXT_control_flow_attributes : enable
+
+layout(local_size_x_id = 0) in; // (BM/TM) * (BN/TN)
+layout(constant_id = 1) const uint BM = 64u;
+layout(constant_id = 2) const uint BN = 64u;
+layout(constant_id = 3) const uint BK = 16u;
+layout(constant_id = 4) const uint TM = 4u;
+layout(constant_id = 5) const uint TN = 4u;
+layout(constant_id = 6) const uint TRANS_A = 0u;
+layout(constant_id = 7) const uint TRANS_B = 0u;
+layout(constant_id = 8) const uint HAS_BIAS = 0u;
+layout(constant_id = 9) const uint ACT = 0u; // a device.UnaryOp
+layout(constant_id = 10) const uint HAS_BETA = 0u;
+
+#define MAXT 8u // TM and TN are at most 8
+
+#define NAN uintBitsToFloat(0x7fc00000u)
+
+layout(std430, binding = 0) buffer Cb { float c[]; };
+layout(std430, binding = 1) readonly buffer Ab { float a[]; };
+layout(std430, binding = 2) readonly buffer Bb { float b[]; };
+layout(std430, binding = 3) readonly buffer Biasb { float bias[]; };
+
+layout(push_constant) uniform PC {
+    uint M, N, K;
+    uint lda, ldb, ldc;
+    uint offA, offB, offC;
+    uint strideA, strideB, strideC;
+    float alpha, beta;
+    uint biasOff;
+    float actAlpha;
+    uint batchBase;
+} pc;
+
+shared float As[BK * BM];
+shared float Bs[BK * BN];
+
+float act(float x) {
+    switch (ACT) {
+    case 0u: return x;
+    case 7u: return x > 0.0 || isnan(x) ? x : 0.0;
+    case 8u: return x > 0.0 ? x : pc.actAlpha * x;
+    case 9u: return 1.0 / (1.0 + exp(-x));
+    case 10u: { float t = exp(-2.0 * abs(x)); return sign(x) * (1.0 - t) / (1.0 + t); }
+    }
+    return NAN;
+}
+
+void main() {
+    const uint WG = (BM / TM) * (BN / TN);
+    uint tid = gl_LocalInvocationID.x;
+    uint tx = tid % (BN / TN), ty = tid / (BN / TN);
+    uint m0 = gl_WorkGroupID.y * BM, n0 = gl_WorkGroupID.x * BN;
+    uint batch = gl_WorkGroupID.z + pc.batchBase;
+    uint aBase = pc.offA + batch * pc.strideA;
+    uint bBase = pc.offB + batch * pc.strideB;
+    uint cBase = pc.offC + batch * pc.strideC;
+
+    float acc[MAXT][MAXT];
+    [[unroll]] for (uint i = 0u; i < MAXT; ++i)
+        [[unroll]] for (uint j = 0u; j < MAXT; ++j) acc[i][j] = 0.0;
+
+    for (uint k0 = 0u; k0 < pc.K; k0 += BK) {
+        // A tile: BM x BK into As[k*BM + m]; consecutive invocations read
+        // consecutive addresses of A in either layout.
+        for (uint e = tid; e < BM * BK; e += WG) {
+            uint m, k;
+            if (TRANS_A == 1u) { m = e % BM; k = e / BM; } else { k = e % BK; m = e / BK; }
+            uint gm = m0 + m, gk = k0 + k;
+            float v = 0.0;
+            if (gm < pc.M && gk < pc.K) {
+                v = TRANS_A == 1u ? a[aBase + gk * pc.lda + gm] : a[aBase + gm * pc.lda + gk];
+            }
+            As[k * BM + m] = v;
+        }
+        // B tile: BK x BN into Bs[k*BN + n].
+        for (uint e = tid; e < BK * BN; e += WG) {
+            uint n, k;
+            if (TRANS_B == 1u) { k = e % BK; n = e / BK; } else { n = e % BN; k = e / BN; }
+            uint gn = n0 + n, gk = k0 + k;
+            float v = 0.0;
+            if (gn < pc.N && gk < pc.K) {
+                v = TRANS_B == 1u ? b[bBase + gn * pc.ldb + gk] : b[bBase + gk * pc.ldb + gn];
+            }
+            Bs[k * BN + n] = v;
+        }
+        barrier();
+        for (uint k = 0u; k < BK; ++k) {
+            float av[MAXT], bv[MAXT];
+            [[unroll]] for (uint i = 0u; i < MAXT; ++i) if (i < TM) av[i] = As[k * BM + ty * TM + i];
+            [[unroll]] for (uint j = 0u; j < MAXT; ++j) if (j < TN) bv[j] = Bs[k * BN + tx * TN + j];
+            [[unroll]] for (uint i = 0u; i < MAXT; ++i)
+                [[unroll]] for (uint j = 0u; j < MAXT; ++j)
+                    if (i < TM && j < TN) acc[i][j] += av[i] * bv[j];
+        }
+        barrier();
+    }
+
+    [[unroll]] for (uint i = 0u; i < MAXT; ++i) {
+        uint gm = m0 + ty * TM + i;
+        if (i >= TM || gm >= pc.M) continue;
+        [[unroll]] for (uint j = 0u; j < MAXT; ++j) {
+            uint gn = n0 + tx * TN + j;
+            if (j >= TN || gn >= pc.N) continue;
+            uint ci = cBase + gm * pc.ldc + gn;
+            float v = pc.alpha * acc[i][j];
+            if (HAS_BETA == 1u) v += pc.beta * c[ci];
+            if (HAS_BIAS == 1u) v += bias[pc.biasOff + gn];
+            c[ci] = act(v);
+        }
+    }
+}
