@@ -16,8 +16,8 @@ import (
 	// The CPU backend registers itself as "cpu".
 	_ "github.com/vkgrad/vkgrad/cpu"
 	// The Vulkan backend registers itself as "vulkan" (it needs cgo).
-	_ "github.com/vkgrad/vkgrad/kernels"
 	"github.com/vkgrad/vkgrad/device"
+	_ "github.com/vkgrad/vkgrad/kernels"
 )
 
 // Open opens a device: "auto" (or "") for the best hardware device with the

@@ -28,7 +28,9 @@ func (d *Device) Conv2dBackwardFilter(p device.Conv2dParams, dw, x, dy device.Bu
 }
 
 // MaxPool2d is not implemented on Vulkan yet: it panics.
-func (d *Device) MaxPool2d(p device.Pool2dParams, dst, indices, x device.Buffer) { missing("MaxPool2d") }
+func (d *Device) MaxPool2d(p device.Pool2dParams, dst, indices, x device.Buffer) {
+	missing("MaxPool2d")
+}
 
 // MaxPool2dBackward is not implemented on Vulkan yet: it panics.
 func (d *Device) MaxPool2dBackward(p device.Pool2dParams, dx, dy, indices device.Buffer) {

@@ -359,8 +359,8 @@ func takeMessages() (int, string) {
 // caps are the properties and features read through Properties2/Features2.
 type caps struct {
 	SubgroupSize, SubgroupOps, SubgroupStages, MinSubgroup, MaxSubgroup, DriverID uint32
-	Float16, Int8, Storage16, SubgroupSizeControl                                bool
-	DriverName, DriverInfo                                                       string
+	Float16, Int8, Storage16, SubgroupSizeControl                                 bool
+	DriverName, DriverInfo                                                        string
 }
 
 func queryCaps(inst, pd unsafe.Pointer) (caps, error) {
@@ -422,7 +422,9 @@ func cmdFill(cmd unsafe.Pointer, barrier bool, dst unsafe.Pointer, off, size uin
 	C.vkg_fill(cmd, cbool(barrier), dst, C.uint64_t(off), C.uint64_t(size), C.uint32_t(bits))
 }
 
-func cmdResetQueries(cmd, pool unsafe.Pointer, n uint32) { C.vkg_reset_queries(cmd, pool, C.uint32_t(n)) }
+func cmdResetQueries(cmd, pool unsafe.Pointer, n uint32) {
+	C.vkg_reset_queries(cmd, pool, C.uint32_t(n))
+}
 
 func cU64(v uint64) C.uint64_t { return C.uint64_t(v) }
 

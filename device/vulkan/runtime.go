@@ -38,13 +38,13 @@ type Options struct {
 // Properties are the facts about the device that kernels choose their
 // tile and workgroup sizes from.
 type Properties struct {
-	Name                    string
-	Type                    device.Kind
-	Index                   int
-	APIVersion              string
-	DriverName, DriverInfo  string
-	VendorID, DeviceID      uint32
-	SubgroupSize            uint32
+	Name                     string
+	Type                     device.Kind
+	Index                    int
+	APIVersion               string
+	DriverName, DriverInfo   string
+	VendorID, DeviceID       uint32
+	SubgroupSize             uint32
 	MinSubgroup, MaxSubgroup uint32
 	// SubgroupArithmetic reports subgroupAdd and friends in compute shaders.
 	SubgroupArithmetic bool
@@ -94,7 +94,7 @@ type Runtime struct {
 	err   error
 
 	uploads, downloads, upBytes, downBytes, submits, ops atomic.Int64
-	closed                                              bool
+	closed                                               bool
 }
 
 var (
