@@ -1,0 +1,251 @@
+package conformance
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/vkgrad/vkgrad/device"
+)
+
+func memoryCases() []Case {
+	var cs []Case
+	for _, n := range []int{0, 1, 7, 1000, 100003} {
+		cs = append(cs, Case{
+			Name: fmt.Sprintf("Fill/%d", n), Bufs: []Buf{{N: n + 3}},
+			Run:   func(d device.Device, b []device.Buffer) { d.Fill(b[0], 3, n, 2.5) },
+			Check: []int{0},
+		}, Case{
+			Name: fmt.Sprintf("Copy/%d", n), Bufs: []Buf{{N: n + 2}, {N: n + 5, Gen: Normal}},
+			Run:   func(d device.Device, b []device.Buffer) { d.Copy(b[0], 2, b[1], 5, n) },
+			Check: []int{0},
+		})
+	}
+	for _, l := range layouts() {
+		src, dst := l[0], l[1]
+		if isBroadcast(dst) {
+			continue
+		}
+		cs = append(cs, Case{
+			Name: "CopyStrided/" + src.name, Bufs: []Buf{{N: dst.size}, {N: src.size, Gen: Normal}},
+			Run:   func(d device.Device, b []device.Buffer) { d.CopyStrided(src.shape, dst.view(b[0]), src.view(b[1])) },
+			Check: []int{0},
+		})
+	}
+	return cs
+}
+
+func isBroadcast(l layout) bool {
+	for _, s := range l.strides {
+		if s == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func elementwiseCases() []Case {
+	var cs []Case
+	for _, op := range device.UnaryOps() {
+		pos := op == device.UnaryLog || op == device.UnarySqrt
+		atol, rtol := tightA, tightR
+		switch op {
+		case device.UnaryExp, device.UnaryLog, device.UnarySqrt, device.UnarySigmoid, device.UnaryTanh, device.UnaryGELU:
+			atol, rtol = looseA, looseR
+		}
+		g := Normal
+		if pos {
+			g = Positive
+		}
+		for _, l := range layouts() {
+			x, z := l[0], l[1]
+			n := device.NumElements(x.shape)
+			cs = append(cs, Case{
+				Name: fmt.Sprintf("Unary/%v/%s", op, x.name), Bufs: []Buf{{N: n}, {N: x.size, Gen: g}},
+				Run: func(d device.Device, b []device.Buffer) {
+					d.Unary(op, 0.1, x.shape, b[0], x.view(b[1]))
+				},
+				Check: []int{0}, Atol: atol, Rtol: rtol,
+			}, Case{
+				// x and y are the same values here: each op reads the
+				// one its derivative needs.
+				Name: fmt.Sprintf("UnaryBackward/%v/%s", op, x.name), Bufs: []Buf{{N: n}, {N: z.size, Gen: g}, {N: x.size, Gen: Normal}},
+				Run: func(d device.Device, b []device.Buffer) {
+					d.UnaryBackward(op, 0.1, x.shape, b[0], z.view(b[1]), z.view(b[1]), x.view(b[2]))
+				},
+				Check: []int{0}, Atol: atol, Rtol: rtol,
+			})
+		}
+	}
+	for _, op := range device.BinaryOps() {
+		atol, rtol := tightA, tightR
+		ga, gb := Normal, Normal
+		switch op {
+		case device.BinaryPow:
+			atol, rtol, ga = looseA, looseR, Positive
+		case device.BinaryEq, device.BinaryNe, device.BinaryLe, device.BinaryGe, device.BinaryLt, device.BinaryGt:
+			ga, gb = Labels(3), Labels(3) // ties happen
+		}
+		for _, l := range layouts() {
+			a, bl := l[0], l[1]
+			n := device.NumElements(a.shape)
+			cs = append(cs, Case{
+				Name: fmt.Sprintf("Binary/%v/%s", op, a.name), Bufs: []Buf{{N: n}, {N: a.size, Gen: ga}, {N: bl.size, Gen: gb}},
+				Run: func(d device.Device, b []device.Buffer) {
+					d.Binary(op, a.shape, b[0], a.view(b[1]), bl.view(b[2]))
+				},
+				Check: []int{0}, Atol: atol, Rtol: rtol,
+			})
+			for _, first := range []bool{false, true} {
+				cs = append(cs, Case{
+					Name: fmt.Sprintf("BinaryScalar/%v/first=%v/%s", op, first, a.name), Bufs: []Buf{{N: n}, {N: a.size, Gen: ga}},
+					Run: func(d device.Device, b []device.Buffer) {
+						d.BinaryScalar(op, a.shape, b[0], a.view(b[1]), 1.5, first)
+					},
+					Check: []int{0}, Atol: atol, Rtol: rtol,
+				})
+			}
+		}
+	}
+	// NaN in, NaN out: max, min and relu propagate it.
+	for _, op := range []device.BinaryOp{device.BinaryMax, device.BinaryMin} {
+		cs = append(cs, Case{
+			Name: fmt.Sprintf("Binary/%v/NaN", op), Bufs: []Buf{{N: 3}, {N: 3, Gen: NaN}, {N: 3, Gen: Normal}},
+			Run: func(d device.Device, b []device.Buffer) {
+				d.Binary(op, []int{3}, b[0], device.Contiguous(b[1], 0, []int{3}), device.Contiguous(b[2], 0, []int{3}))
+			},
+			Check: []int{0},
+		})
+	}
+	for _, l := range layouts() {
+		a, bl := l[0], l[1]
+		n := device.NumElements(a.shape)
+		cs = append(cs, Case{
+			Name: "Where/" + a.name, Bufs: []Buf{{N: n}, {N: bl.size, Gen: Labels(2)}, {N: a.size, Gen: Normal}, {N: bl.size, Gen: Normal}},
+			Run: func(d device.Device, b []device.Buffer) {
+				d.Where(a.shape, b[0], bl.view(b[1]), a.view(b[2]), bl.view(b[3]))
+			},
+			Check: []int{0},
+		})
+	}
+	return cs
+}
+
+func reduceCases() []Case {
+	type rc struct {
+		l    layout
+		axes []int
+	}
+	rcs := []rc{
+		{contiguous("5", 0, 5), []int{0}},
+		{contiguous("3x4", 0, 3, 4), []int{0}},
+		{columnMajor("3x4T", 3, 4), []int{1}},
+		{contiguous("3x4", 0, 3, 4), []int{0, 1}},
+		{contiguous("2x3x4", 1, 2, 3, 4), []int{0, 2}},
+		{broadcastFirst("4x3x5bcast", 4, 3, 5), []int{0}},
+		{contiguous("129x7", 0, 129, 7), []int{0}},
+		{contiguous("1x100003", 0, 1, 100003), []int{1}},
+		{contiguous("3x5000", 0, 3, 5000), []int{1}},
+		{contiguous("128x512", 0, 128, 512), []int{0}},
+		{contiguous("3x0x2", 0, 3, 0, 2), []int{1}},
+		{columnMajor("rank6", 2, 3, 2, 2, 3, 2), []int{0, 2, 4}},
+	}
+	var cs []Case
+	for _, op := range []device.ReduceOp{device.ReduceSum, device.ReduceMean, device.ReduceMax, device.ReduceMin} {
+		for _, c := range rcs {
+			n := 1
+			for i, s := range c.l.shape {
+				keep := true
+				for _, a := range c.axes {
+					keep = keep && a != i
+				}
+				if keep {
+					n *= s
+				}
+			}
+			cs = append(cs, Case{
+				Name: fmt.Sprintf("Reduce/%v/%s/%v", op, c.l.name, c.axes), Bufs: []Buf{{N: n}, {N: c.l.size, Gen: Normal}},
+				Run: func(d device.Device, b []device.Buffer) {
+					d.Reduce(op, c.l.shape, c.axes, b[0], c.l.view(b[1]))
+				},
+				Check: []int{0}, Atol: sumA, Rtol: sumR,
+			})
+		}
+		cs = append(cs, Case{
+			Name: fmt.Sprintf("Reduce/%v/NaN", op), Bufs: []Buf{{N: 1}, {N: 1000, Gen: func(r *rand.Rand, i int) float32 {
+				if i == 517 {
+					return float32(math.NaN())
+				}
+				return Normal(r, i)
+			}}},
+			Run: func(d device.Device, b []device.Buffer) {
+				d.Reduce(op, []int{1000}, []int{0}, b[0], device.Contiguous(b[1], 0, []int{1000}))
+			},
+			Check: []int{0},
+		})
+	}
+	for _, op := range []device.ArgOp{device.ArgMax, device.ArgMin} {
+		for _, c := range []struct {
+			l    layout
+			axis int
+		}{
+			{contiguous("7", 0, 7), 0},
+			{contiguous("128x10", 0, 128, 10), 1},
+			{columnMajor("5x9T", 5, 9), 0},
+			{contiguous("2x3x4", 2, 2, 3, 4), 1},
+		} {
+			n := device.NumElements(c.l.shape) / c.l.shape[c.axis]
+			cs = append(cs, Case{
+				Name: fmt.Sprintf("ArgReduce/%v/%s/%d", op, c.l.name, c.axis), Bufs: []Buf{{N: n}, {N: c.l.size, Gen: Labels(4)}},
+				Run: func(d device.Device, b []device.Buffer) {
+					d.ArgReduce(op, c.l.shape, c.axis, b[0], c.l.view(b[1]))
+				},
+				Check: []int{0},
+			})
+		}
+	}
+	return cs
+}
+
+func softmaxCases() []Case {
+	var cs []Case
+	for _, dims := range [][3]int{{1, 1, 1}, {4, 10, 1}, {2, 5, 3}, {3, 700, 2}, {128, 10, 1}} {
+		outer, n, inner := dims[0], dims[1], dims[2]
+		total := outer * n * inner
+		for _, log := range []bool{false, true} {
+			cs = append(cs, Case{
+				Name: fmt.Sprintf("Softmax/log=%v/%v", log, dims), Bufs: []Buf{{N: total}, {N: total, Gen: Normal}},
+				Run:   func(d device.Device, b []device.Buffer) { d.Softmax(log, outer, n, inner, b[0], b[1]) },
+				Check: []int{0}, Atol: looseA, Rtol: looseR,
+			}, Case{
+				Name: fmt.Sprintf("SoftmaxBackward/log=%v/%v", log, dims), Bufs: []Buf{{N: total}, {N: total, Gen: Positive}, {N: total, Gen: Normal}},
+				Run:   func(d device.Device, b []device.Buffer) { d.SoftmaxBackward(log, outer, n, inner, b[0], b[1], b[2]) },
+				Check: []int{0}, Atol: sumA, Rtol: looseR,
+			})
+		}
+	}
+	for _, bc := range [][2]int{{1, 1}, {5, 4}, {128, 10}, {3, 1000}} {
+		batch, classes := bc[0], bc[1]
+		cs = append(cs, Case{
+			Name: fmt.Sprintf("SoftmaxCrossEntropy/%v", bc), Bufs: []Buf{{N: 1}, {N: batch * classes}, {N: batch * classes, Gen: Normal}, {N: batch, Gen: Labels(classes)}},
+			Run: func(d device.Device, b []device.Buffer) {
+				d.SoftmaxCrossEntropy(batch, classes, b[0], b[1], b[2], b[3])
+			},
+			Check: []int{0, 1}, Atol: looseA, Rtol: looseR,
+		}, Case{
+			Name: fmt.Sprintf("SoftmaxCrossEntropy/nograd/%v", bc), Bufs: []Buf{{N: 1}, {N: batch * classes, Gen: Normal}, {N: batch, Gen: Labels(classes)}},
+			Run: func(d device.Device, b []device.Buffer) {
+				d.SoftmaxCrossEntropy(batch, classes, b[0], nil, b[1], b[2])
+			},
+			Check: []int{0}, Atol: looseA, Rtol: looseR,
+		})
+	}
+	cs = append(cs, Case{
+		Name: "SoftmaxCrossEntropy/bad-label", Bufs: []Buf{{N: 1}, {N: 6}, {N: 6, Gen: Normal}, {N: 2, Gen: Const(3)}},
+		Run: func(d device.Device, b []device.Buffer) {
+			d.SoftmaxCrossEntropy(2, 3, b[0], b[1], b[2], b[3])
+		},
+		Check: []int{0, 1},
+	})
+	return cs
+}

@@ -1,0 +1,148 @@
+// Package conformance is the one test suite every backend passes: a table
+// of ops × shapes (odd sizes, sizes that are not multiples of any tile, size
+// 1, empty where legal) run on a device and on the CPU backend from the same
+// random inputs, compared within each case's stated tolerance. Outputs start
+// as NaN and every buffer carries NaN guard elements past its end, so a
+// missed write or a stray one shows.
+package conformance
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/vkgrad/vkgrad/device"
+)
+
+// guard is the number of NaN elements past the end of every buffer.
+const guard = 16
+
+// Buf is one buffer of a case: N elements from Gen, or NaN when Gen is nil
+// (an output).
+type Buf struct {
+	N   int
+	Gen func(r *rand.Rand, i int) float32
+}
+
+// Case is one op on one set of shapes.
+type Case struct {
+	Name string
+	Bufs []Buf
+	// Run records the op on d with the case's buffers.
+	Run func(d device.Device, b []device.Buffer)
+	// Check lists the buffers compared after Run (outputs, and inputs that
+	// the op updates in place).
+	Check []int
+	// Atol and Rtol: |got - want| <= Atol + Rtol*|want|; NaN must match NaN.
+	Atol, Rtol float64
+}
+
+// Generators.
+var (
+	Normal   = func(r *rand.Rand, _ int) float32 { return float32(r.NormFloat64()) }
+	Positive = func(r *rand.Rand, _ int) float32 { return float32(0.1 + 2*r.Float64()) }
+	NaN      = func(*rand.Rand, int) float32 { return float32(math.NaN()) }
+)
+
+// Labels draws class indices in [0, classes).
+func Labels(classes int) func(r *rand.Rand, i int) float32 {
+	return func(r *rand.Rand, _ int) float32 { return float32(r.IntN(classes)) }
+}
+
+// Const fills with v.
+func Const(v float32) func(r *rand.Rand, i int) float32 {
+	return func(*rand.Rand, int) float32 { return v }
+}
+
+// Missing reports whether a panic value says the backend lacks the op's
+// kernel, which the suite reports as a skip rather than a failure.
+func Missing(r any) bool {
+	return r != nil && strings.Contains(fmt.Sprint(r), "has no Vulkan kernel yet")
+}
+
+// Run runs every case on dev and on ref and compares them.
+func Run(t *testing.T, dev, ref device.Device) {
+	for _, c := range Cases() {
+		t.Run(c.Name, func(t *testing.T) { runCase(t, c, dev, ref) })
+	}
+}
+
+func runCase(t *testing.T, c Case, dev, ref device.Device) {
+	r := rand.New(rand.NewPCG(7, uint64(len(c.Name))))
+	host := make([][]float32, len(c.Bufs))
+	for i, b := range c.Bufs {
+		host[i] = make([]float32, b.N+guard)
+		for j := range host[i] {
+			if j < b.N && b.Gen != nil {
+				host[i][j] = b.Gen(r, j)
+			} else {
+				host[i][j] = float32(math.NaN())
+			}
+		}
+	}
+	results := make([][][]float32, 2)
+	for k, d := range []device.Device{ref, dev} {
+		bufs := make([]device.Buffer, len(host))
+		for i := range host {
+			bufs[i] = d.Alloc(len(host[i]))
+			d.Upload(bufs[i], 0, host[i])
+		}
+		skipped := false
+		func() {
+			defer func() {
+				if rec := recover(); rec != nil {
+					if k == 1 && Missing(rec) {
+						skipped = true
+						return
+					}
+					panic(rec)
+				}
+			}()
+			c.Run(d, bufs)
+		}()
+		if skipped {
+			for _, b := range bufs {
+				d.Release(b)
+			}
+			t.Skipf("%s: %s has no kernel for this op yet", dev.Info().Backend, c.Name)
+		}
+		if err := d.Sync(); err != nil {
+			t.Fatal(err)
+		}
+		results[k] = make([][]float32, len(host))
+		for i := range host {
+			results[k][i] = make([]float32, len(host[i]))
+			if err := d.Download(results[k][i], bufs[i], 0); err != nil {
+				t.Fatal(err)
+			}
+			d.Release(bufs[i])
+		}
+	}
+	for i, b := range c.Bufs {
+		got := results[1][i]
+		for j := b.N; j < b.N+guard; j++ {
+			if !math.IsNaN(float64(got[j])) {
+				t.Fatalf("buffer %d: element %d past its end was written (%v)", i, j-b.N, got[j])
+			}
+		}
+	}
+	for _, i := range c.Check {
+		want, got := results[0][i][:c.Bufs[i].N], results[1][i][:c.Bufs[i].N]
+		bad := 0
+		for j := range want {
+			w, g := float64(want[j]), float64(got[j])
+			ok := math.IsNaN(w) == math.IsNaN(g) && (math.IsNaN(w) || w == g || math.Abs(g-w) <= c.Atol+c.Rtol*math.Abs(w))
+			if !ok {
+				if bad < 4 {
+					t.Errorf("buffer %d element %d: %v, the CPU backend gives %v (tolerance %g + %g·|x|)", i, j, g, w, c.Atol, c.Rtol)
+				}
+				bad++
+			}
+		}
+		if bad > 4 {
+			t.Errorf("buffer %d: %d of %d elements differ", i, bad, len(want))
+		}
+	}
+}
