@@ -222,7 +222,24 @@ typedef void (*vkg_copy_t)(void *, void *, void *, uint32_t, const vkg_copy_regi
 typedef void (*vkg_fill_t)(void *, void *, uint64_t, uint64_t, uint32_t);
 typedef void (*vkg_reset_q_t)(void *, void *, uint32_t, uint32_t);
 
+typedef int32_t (*vkg_create_t)(void *, const void *, const void *, void **);
+typedef void (*vkg_destroy_t)(void *, void *, const void *);
+typedef int32_t (*vkg_create_pipes_t)(void *, void *, uint32_t, const void *, const void *, void **);
+typedef int32_t (*vkg_submit_t)(void *, uint32_t, const void *, void *);
+typedef void (*vkg_reqs_t)(void *, void *, void *);
+typedef int32_t (*vkg_begin_t)(void *, const void *);
+typedef int32_t (*vkg_end_t)(void *);
+typedef int32_t (*vkg_reset_cmd_t)(void *, uint32_t);
+
 typedef struct {
+	vkg_create_t create_shader, create_dsl, create_layout, create_buffer, alloc_memory;
+	vkg_destroy_t destroy_shader, destroy_dsl, destroy_layout;
+	vkg_create_pipes_t create_pipes;
+	vkg_submit_t submit;
+	vkg_reqs_t buffer_reqs;
+	vkg_begin_t begin;
+	vkg_end_t end;
+	vkg_reset_cmd_t reset_cmd;
 	vkg_push_desc_t push_desc;
 	vkg_bind_t bind;
 	vkg_pc_t push_constants;
@@ -248,7 +265,23 @@ static int vkg_load_device_fns(void *inst, void *dev) {
 	vkg_f.copy = (vkg_copy_t)gdpa(dev, "vkCmdCopyBuffer");
 	vkg_f.fill = (vkg_fill_t)gdpa(dev, "vkCmdFillBuffer");
 	vkg_f.reset_queries = (vkg_reset_q_t)gdpa(dev, "vkCmdResetQueryPool");
+	vkg_f.create_shader = (vkg_create_t)gdpa(dev, "vkCreateShaderModule");
+	vkg_f.create_dsl = (vkg_create_t)gdpa(dev, "vkCreateDescriptorSetLayout");
+	vkg_f.create_layout = (vkg_create_t)gdpa(dev, "vkCreatePipelineLayout");
+	vkg_f.create_buffer = (vkg_create_t)gdpa(dev, "vkCreateBuffer");
+	vkg_f.alloc_memory = (vkg_create_t)gdpa(dev, "vkAllocateMemory");
+	vkg_f.destroy_shader = (vkg_destroy_t)gdpa(dev, "vkDestroyShaderModule");
+	vkg_f.destroy_dsl = (vkg_destroy_t)gdpa(dev, "vkDestroyDescriptorSetLayout");
+	vkg_f.destroy_layout = (vkg_destroy_t)gdpa(dev, "vkDestroyPipelineLayout");
+	vkg_f.create_pipes = (vkg_create_pipes_t)gdpa(dev, "vkCreateComputePipelines");
+	vkg_f.submit = (vkg_submit_t)gdpa(dev, "vkQueueSubmit");
+	vkg_f.buffer_reqs = (vkg_reqs_t)gdpa(dev, "vkGetBufferMemoryRequirements");
+	vkg_f.begin = (vkg_begin_t)gdpa(dev, "vkBeginCommandBuffer");
+	vkg_f.end = (vkg_end_t)gdpa(dev, "vkEndCommandBuffer");
+	vkg_f.reset_cmd = (vkg_reset_cmd_t)gdpa(dev, "vkResetCommandBuffer");
 	if (!vkg_f.push_desc) return -2;
+	if (!vkg_f.create_shader || !vkg_f.create_dsl || !vkg_f.create_layout || !vkg_f.create_buffer || !vkg_f.alloc_memory ||
+		!vkg_f.create_pipes || !vkg_f.submit || !vkg_f.buffer_reqs || !vkg_f.begin || !vkg_f.end || !vkg_f.reset_cmd) return -1;
 	if (!vkg_f.bind || !vkg_f.push_constants || !vkg_f.dispatch || !vkg_f.barrier || !vkg_f.copy || !vkg_f.fill) return -1;
 	return 0;
 }
@@ -304,6 +337,131 @@ static void vkg_fill(void *cmd, int barrier, void *dst, uint64_t off, uint64_t s
 
 static void vkg_reset_queries(void *cmd, void *pool, uint32_t n) {
 	vkg_f.reset_queries(cmd, pool, 0, n);
+}
+
+// ---- calls whose create-info structs hold arrays: declared here, because
+// the Go binding's conversion of nested arrays can be freed by the garbage
+// collector before the call returns ----
+
+typedef struct { uint32_t sType; const void *pNext; uint32_t flags; size_t codeSize; const uint32_t *pCode; } vkg_shader_info;
+typedef struct { uint32_t binding, descriptorType, descriptorCount, stageFlags; const void *pImmutableSamplers; } vkg_dsl_binding;
+typedef struct { uint32_t sType; const void *pNext; uint32_t flags; uint32_t bindingCount; const vkg_dsl_binding *pBindings; } vkg_dsl_info;
+typedef struct { uint32_t stageFlags, offset, size; } vkg_pc_range;
+typedef struct {
+	uint32_t sType; const void *pNext; uint32_t flags;
+	uint32_t setLayoutCount; void *const *pSetLayouts;
+	uint32_t pushConstantRangeCount; const vkg_pc_range *pPushConstantRanges;
+} vkg_pl_info;
+typedef struct { uint32_t constantID, offset; size_t size; } vkg_spec_entry;
+typedef struct { uint32_t mapEntryCount; const vkg_spec_entry *pMapEntries; size_t dataSize; const void *pData; } vkg_spec_info;
+typedef struct {
+	uint32_t sType; const void *pNext; uint32_t flags; uint32_t stage;
+	void *module; const char *pName; const vkg_spec_info *pSpecializationInfo;
+} vkg_stage_info;
+typedef struct {
+	uint32_t sType; const void *pNext; uint32_t flags; vkg_stage_info stage;
+	void *layout; void *basePipelineHandle; int32_t basePipelineIndex;
+} vkg_cp_info;
+
+// vkg_create_pipeline builds module, push-descriptor set layout, pipeline
+// layout and pipeline; on failure it destroys what it made.
+static int32_t vkg_create_pipeline(void *dev, void *cache, const uint32_t *code, size_t codeSize,
+		int nbind, uint32_t pushSize, const uint32_t *spec, int nspec,
+		void **module, void **dsl, void **layout, void **pipe) {
+	*module = *dsl = *layout = *pipe = NULL;
+	vkg_shader_info si = {16, NULL, 0, codeSize, code};
+	int32_t r = vkg_f.create_shader(dev, &si, NULL, module);
+	if (r) return r;
+	vkg_dsl_binding binds[8];
+	for (int i = 0; i < nbind; i++) {
+		vkg_dsl_binding b = {(uint32_t)i, 7, 1, 0x20, NULL};
+		binds[i] = b;
+	}
+	// flags 0x1: VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR
+	vkg_dsl_info di = {32, NULL, 0x1, (uint32_t)nbind, binds};
+	r = vkg_f.create_dsl(dev, &di, NULL, dsl);
+	if (r) goto fail;
+	vkg_pc_range pcr = {0x20, 0, pushSize};
+	vkg_pl_info pli = {30, NULL, 0, 1, dsl, pushSize ? 1u : 0u, pushSize ? &pcr : NULL};
+	r = vkg_f.create_layout(dev, &pli, NULL, layout);
+	if (r) goto fail;
+	vkg_spec_entry entries[32];
+	for (int i = 0; i < nspec; i++) {
+		vkg_spec_entry e = {(uint32_t)i, (uint32_t)(4 * i), 4};
+		entries[i] = e;
+	}
+	vkg_spec_info spi = {(uint32_t)nspec, entries, (size_t)(4 * nspec), spec};
+	vkg_cp_info ci;
+	memset(&ci, 0, sizeof ci);
+	ci.sType = 29;
+	ci.stage.sType = 18;
+	ci.stage.stage = 0x20;
+	ci.stage.module = *module;
+	ci.stage.pName = "main";
+	ci.stage.pSpecializationInfo = nspec ? &spi : NULL;
+	ci.layout = *layout;
+	ci.basePipelineIndex = -1;
+	r = vkg_f.create_pipes(dev, cache, 1, &ci, NULL, pipe);
+	if (r) goto fail;
+	return 0;
+fail:
+	if (*layout) vkg_f.destroy_layout(dev, *layout, NULL);
+	if (*dsl) vkg_f.destroy_dsl(dev, *dsl, NULL);
+	if (*module) vkg_f.destroy_shader(dev, *module, NULL);
+	*module = *dsl = *layout = *pipe = NULL;
+	return r;
+}
+
+typedef struct {
+	uint32_t sType; const void *pNext;
+	uint32_t waitSemaphoreCount; const void *pWaitSemaphores; const uint32_t *pWaitDstStageMask;
+	uint32_t commandBufferCount; void *const *pCommandBuffers;
+	uint32_t signalSemaphoreCount; const void *pSignalSemaphores;
+} vkg_submit_info;
+
+static int32_t vkg_submit(void *queue, void *cmd, void *fence) {
+	vkg_submit_info si;
+	memset(&si, 0, sizeof si);
+	si.sType = 4;
+	si.commandBufferCount = 1;
+	si.pCommandBuffers = &cmd;
+	return vkg_f.submit(queue, 1, &si, fence);
+}
+
+typedef struct { uint32_t sType; const void *pNext; uint32_t flags; const void *pInheritanceInfo; } vkg_begin_info;
+
+static int32_t vkg_begin(void *cmd) {
+	int32_t r = vkg_f.reset_cmd(cmd, 0);
+	if (r) return r;
+	vkg_begin_info bi = {42, NULL, 0x1, NULL}; // ONE_TIME_SUBMIT
+	return vkg_f.begin(cmd, &bi);
+}
+static int32_t vkg_end(void *cmd) { return vkg_f.end(cmd); }
+
+typedef struct {
+	uint32_t sType; const void *pNext; uint32_t flags; uint64_t size; uint32_t usage;
+	uint32_t sharingMode; uint32_t queueFamilyIndexCount; const uint32_t *pQueueFamilyIndices;
+} vkg_buffer_info;
+typedef struct { uint64_t size, alignment; uint32_t memoryTypeBits; } vkg_mem_reqs;
+typedef struct { uint32_t sType; const void *pNext; uint64_t allocationSize; uint32_t memoryTypeIndex; } vkg_alloc_info;
+
+// vkg_create_block creates a storage buffer of size bytes and allocates
+// and binds memory of type memType for it; bind is done by the caller.
+static int32_t vkg_create_block(void *dev, uint64_t size, uint32_t memType, void **buf, void **mem, uint64_t *memSize, uint32_t *typeBits) {
+	vkg_buffer_info bi;
+	memset(&bi, 0, sizeof bi);
+	bi.sType = 12;
+	bi.size = size;
+	bi.usage = 0x20 | 0x1 | 0x2; // storage, transfer src, transfer dst
+	int32_t r = vkg_f.create_buffer(dev, &bi, NULL, buf);
+	if (r) return r;
+	vkg_mem_reqs req;
+	vkg_f.buffer_reqs(dev, *buf, &req);
+	*memSize = req.size;
+	*typeBits = req.memoryTypeBits;
+	if (!(req.memoryTypeBits & (1u << memType))) return 1; // caller reports
+	vkg_alloc_info ai = {5, NULL, req.size, memType};
+	return vkg_f.alloc_memory(dev, &ai, NULL, mem);
 }
 */
 import "C"
@@ -430,3 +588,29 @@ func cU64(v uint64) C.uint64_t { return C.uint64_t(v) }
 
 func cMalloc(n int) unsafe.Pointer { return C.calloc(C.size_t(n), 1) }
 func cFree(p unsafe.Pointer)       { C.free(p) }
+
+// createPipeline builds a compute pipeline (see vkg_create_pipeline).
+func createPipeline(dev, cache unsafe.Pointer, code []uint32, nbind, pushSize int, spec []uint32) (module, dsl, layout, pipe unsafe.Pointer, res int32) {
+	var cm, cd, cl, cp unsafe.Pointer
+	var sp *C.uint32_t
+	if len(spec) > 0 {
+		sp = (*C.uint32_t)(unsafe.Pointer(&spec[0]))
+	}
+	r := C.vkg_create_pipeline(dev, cache, (*C.uint32_t)(unsafe.Pointer(&code[0])), C.size_t(4*len(code)),
+		C.int(nbind), C.uint32_t(pushSize), sp, C.int(len(spec)), &cm, &cd, &cl, &cp)
+	return cm, cd, cl, cp, int32(r)
+}
+
+func submit(queue, cmd, fence unsafe.Pointer) int32 { return int32(C.vkg_submit(queue, cmd, fence)) }
+func beginCmd(cmd unsafe.Pointer) int32             { return int32(C.vkg_begin(cmd)) }
+func endCmd(cmd unsafe.Pointer) int32               { return int32(C.vkg_end(cmd)) }
+
+// createBlock creates a buffer and allocates (unbound) memory for it; res
+// 1 means the memory type cannot back the buffer.
+func createBlock(dev unsafe.Pointer, size uint64, memType uint32) (buf, mem unsafe.Pointer, res int32) {
+	var b, m unsafe.Pointer
+	var ms C.uint64_t
+	var bits C.uint32_t
+	r := C.vkg_create_block(dev, C.uint64_t(size), C.uint32_t(memType), &b, &m, &ms, &bits)
+	return b, m, int32(r)
+}

@@ -123,46 +123,36 @@ func (m *memory) class(size uint64) uint64 {
 func (m *memory) newBlock(p *pool, size uint64) (*block, error) {
 	r := m.r
 	blk := &block{size: size}
-	var buf vk.Buffer
-	err := vkErr(vk.CreateBuffer(r.dev, &vk.BufferCreateInfo{
-		SType:       vk.StructureTypeBufferCreateInfo,
-		Size:        vk.DeviceSize(size),
-		Usage:       vk.BufferUsageFlags(vk.BufferUsageStorageBufferBit | vk.BufferUsageTransferSrcBit | vk.BufferUsageTransferDstBit),
-		SharingMode: vk.SharingModeExclusive,
-	}, nil, &buf), "vkCreateBuffer")
-	if err != nil {
+	buf, mem, res := createBlock(unsafe.Pointer(r.dev), size, p.typ)
+	if buf != nil {
+		blk.buf = vk.Buffer(buf)
+	}
+	if mem != nil {
+		blk.mem = vk.DeviceMemory(mem)
+	}
+	fail := func(err error) (*block, error) {
+		if blk.mem != vk.NullDeviceMemory {
+			vk.FreeMemory(r.dev, blk.mem, nil)
+		}
+		if blk.buf != vk.NullBuffer {
+			vk.DestroyBuffer(r.dev, blk.buf, nil)
+		}
 		return nil, err
 	}
-	blk.buf = buf
-	var req vk.MemoryRequirements
-	vk.GetBufferMemoryRequirements(r.dev, buf, &req)
-	req.Deref()
-	if req.MemoryTypeBits&(1<<p.typ) == 0 {
-		vk.DestroyBuffer(r.dev, buf, nil)
-		return nil, fmt.Errorf("vulkan: memory type %d cannot back storage buffers", p.typ)
+	switch res {
+	case 0:
+	case 1:
+		return fail(fmt.Errorf("vulkan: memory type %d cannot back storage buffers", p.typ))
+	default:
+		return fail(vkErr(vk.Result(res), fmt.Sprintf("allocating a block of %d MiB (%s)", size>>20, p.name)))
 	}
-	var mem vk.DeviceMemory
-	err = vkErr(vk.AllocateMemory(r.dev, &vk.MemoryAllocateInfo{
-		SType:           vk.StructureTypeMemoryAllocateInfo,
-		AllocationSize:  req.Size,
-		MemoryTypeIndex: p.typ,
-	}, nil, &mem), fmt.Sprintf("vkAllocateMemory(%d MiB, %s)", req.Size>>20, p.name))
-	if err != nil {
-		vk.DestroyBuffer(r.dev, buf, nil)
-		return nil, err
-	}
-	blk.mem = mem
-	if err := vkErr(vk.BindBufferMemory(r.dev, buf, mem, 0), "vkBindBufferMemory"); err != nil {
-		vk.FreeMemory(r.dev, mem, nil)
-		vk.DestroyBuffer(r.dev, buf, nil)
-		return nil, err
+	if err := vkErr(vk.BindBufferMemory(r.dev, blk.buf, blk.mem, 0), "vkBindBufferMemory"); err != nil {
+		return fail(err)
 	}
 	if p.mapped {
 		var ptr unsafe.Pointer
-		if err := vkErr(vk.MapMemory(r.dev, mem, 0, vk.DeviceSize(vk.WholeSize), 0, &ptr), "vkMapMemory"); err != nil {
-			vk.FreeMemory(r.dev, mem, nil)
-			vk.DestroyBuffer(r.dev, buf, nil)
-			return nil, err
+		if err := vkErr(vk.MapMemory(r.dev, blk.mem, 0, vk.DeviceSize(vk.WholeSize), 0, &ptr), "vkMapMemory"); err != nil {
+			return fail(err)
 		}
 		blk.mapped = ptr
 	}
@@ -181,7 +171,9 @@ func (m *memory) alloc(p *pool, n int) (*Buffer, error) {
 		b := l[len(l)-1]
 		p.free[c] = l[:len(l)-1]
 		p.pooled -= c
-		b.n, b.released, b.lastUse, b.lastWrite = n, false, 0, 0
+		// lastUse and lastWrite stay: a host write into reused memory
+		// still waits for the GPU work that used it before.
+		b.n, b.released = n, false
 		m.live++
 		m.liveBytes += int64(c)
 		return b, nil
@@ -217,8 +209,12 @@ func (m *memory) alloc(p *pool, n int) (*Buffer, error) {
 	return &Buffer{blk: blk, off: off, cap: c, n: n, pool: p}, nil
 }
 
-// release returns b to its pool's free list once no unfinished batch
-// uses it.
+// release returns b to its pool's free list. Device memory is reusable at
+// once: all work runs on one queue in recording order, and the stream puts
+// a barrier between the old uses of a buffer and its new ones, so later GPU
+// work never overtakes earlier work on the same memory (host writes wait
+// for lastUse). Staging memory, which the host writes without the stream,
+// waits until the batches that used it have completed.
 func (m *memory) release(b *Buffer, completed uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -229,7 +225,7 @@ func (m *memory) release(b *Buffer, completed uint64) {
 	m.releases++
 	m.live--
 	m.liveBytes -= int64(b.cap)
-	if b.lastUse > completed {
+	if b.pool == &m.host && b.lastUse > completed {
 		m.pending = append(m.pending, b)
 		return
 	}
@@ -297,9 +293,9 @@ func (r *Runtime) Alloc(n int) *Buffer {
 	return b
 }
 
-// Release returns b to the pool; its memory is reused once the work that
-// uses it has completed. It never waits and may be called from any
-// goroutine.
+// Release returns b to the pool; later work may reuse its memory, ordered
+// after the work recorded before. It never waits and may be called from
+// any goroutine.
 func (r *Runtime) Release(b *Buffer) {
 	if b.blk == nil { // a failed allocation
 		return

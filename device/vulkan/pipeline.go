@@ -172,79 +172,14 @@ func (ps *pipelines) build(spec PipelineSpec, name string) (*Pipeline, error) {
 	p := &Pipeline{name: name, bindings: spec.Bindings, pushSize: spec.PushSize}
 	code := make([]uint32, len(spv)/4)
 	copy(unsafe.Slice((*byte)(unsafe.Pointer(&code[0])), len(spv)), spv)
-	var module vk.ShaderModule
-	if err := vkErr(vk.CreateShaderModule(d, &vk.ShaderModuleCreateInfo{
-		SType:    vk.StructureTypeShaderModuleCreateInfo,
-		CodeSize: uint64(len(spv)),
-		PCode:    code,
-	}, nil, &module), "vkCreateShaderModule"); err != nil {
+	if len(spec.Spec) > 32 {
+		return nil, fmt.Errorf("%d specialization constants, at most 32", len(spec.Spec))
+	}
+	module, dsl, layout, pipe, res := createPipeline(unsafe.Pointer(d), unsafe.Pointer(ps.cache), code, spec.Bindings, spec.PushSize, spec.Spec)
+	if err := vkErr(vk.Result(res), "creating the pipeline"); err != nil {
 		return nil, err
 	}
-	p.module = module
-	binds := make([]vk.DescriptorSetLayoutBinding, spec.Bindings)
-	for i := range binds {
-		binds[i] = vk.DescriptorSetLayoutBinding{
-			Binding:         uint32(i),
-			DescriptorType:  vk.DescriptorTypeStorageBuffer,
-			DescriptorCount: 1,
-			StageFlags:      vk.ShaderStageFlags(vk.ShaderStageComputeBit),
-		}
-	}
-	var dsl vk.DescriptorSetLayout
-	if err := vkErr(vk.CreateDescriptorSetLayout(d, &vk.DescriptorSetLayoutCreateInfo{
-		SType:        vk.StructureTypeDescriptorSetLayoutCreateInfo,
-		Flags:        vk.DescriptorSetLayoutCreateFlags(vk.DescriptorSetLayoutCreatePushDescriptorBit),
-		BindingCount: uint32(len(binds)),
-		PBindings:    binds,
-	}, nil, &dsl), "vkCreateDescriptorSetLayout"); err != nil {
-		return nil, err
-	}
-	p.dsl = dsl
-	plci := vk.PipelineLayoutCreateInfo{
-		SType:          vk.StructureTypePipelineLayoutCreateInfo,
-		SetLayoutCount: 1,
-		PSetLayouts:    []vk.DescriptorSetLayout{dsl},
-	}
-	if spec.PushSize > 0 {
-		plci.PushConstantRangeCount = 1
-		plci.PPushConstantRanges = []vk.PushConstantRange{{StageFlags: vk.ShaderStageFlags(vk.ShaderStageComputeBit), Size: uint32(spec.PushSize)}}
-	}
-	var layout vk.PipelineLayout
-	if err := vkErr(vk.CreatePipelineLayout(d, &plci, nil, &layout), "vkCreatePipelineLayout"); err != nil {
-		return nil, err
-	}
-	p.layout = layout
-	stage := vk.PipelineShaderStageCreateInfo{
-		SType:  vk.StructureTypePipelineShaderStageCreateInfo,
-		Stage:  vk.ShaderStageComputeBit,
-		Module: module,
-		PName:  z("main"),
-	}
-	var specMem unsafe.Pointer
-	if len(spec.Spec) > 0 {
-		entries := make([]vk.SpecializationMapEntry, len(spec.Spec))
-		for i := range spec.Spec {
-			entries[i] = vk.SpecializationMapEntry{ConstantID: uint32(i), Offset: uint32(4 * i), Size: 4}
-		}
-		specMem = cMalloc(4 * len(spec.Spec))
-		defer cFree(specMem)
-		copy(unsafe.Slice((*uint32)(specMem), len(spec.Spec)), spec.Spec)
-		stage.PSpecializationInfo = []vk.SpecializationInfo{{
-			MapEntryCount: uint32(len(entries)),
-			PMapEntries:   entries,
-			DataSize:      uint64(4 * len(spec.Spec)),
-			PData:         specMem,
-		}}
-	}
-	pipes := make([]vk.Pipeline, 1)
-	if err := vkErr(vk.CreateComputePipelines(d, ps.cache, 1, []vk.ComputePipelineCreateInfo{{
-		SType:  vk.StructureTypeComputePipelineCreateInfo,
-		Stage:  stage,
-		Layout: layout,
-	}}, nil, pipes), "vkCreateComputePipelines"); err != nil {
-		return nil, err
-	}
-	p.pipe = pipes[0]
+	p.module, p.dsl, p.layout, p.pipe = vk.ShaderModule(module), vk.DescriptorSetLayout(dsl), vk.PipelineLayout(layout), vk.Pipeline(pipe)
 	return p, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -58,6 +60,8 @@ type Properties struct {
 	MinStorageAlign    uint64
 	TimestampPeriod    float32
 	TimestampBits      uint32
+	// Compute reports a queue family with compute support.
+	Compute bool
 	// HostVisibleDeviceMemory reports device-local memory the host can map
 	// (UMA, ReBAR, lavapipe): no staging copies.
 	HostVisibleDeviceMemory bool
@@ -120,6 +124,16 @@ func initLoader() error {
 
 func z(s string) string { return s + "\x00" }
 
+// noGC stops the garbage collector until the returned function is called.
+// The Go binding converts nested arrays of create-info structs into C
+// memory that a finalizer may free before the call that reads it; Open's
+// one-time setup goes through the binding with the collector off, and the
+// calls made after it (pipelines, submits, memory) are made in C.
+func noGC() func() {
+	old := debug.SetGCPercent(-1)
+	return func() { debug.SetGCPercent(old) }
+}
+
 func vkErr(r vk.Result, what string) error {
 	if r == vk.Success {
 		return nil
@@ -159,7 +173,11 @@ func createInstance(validate bool) (vk.Instance, uint64, error) {
 		PpEnabledExtensionNames: exts,
 	}
 	var inst vk.Instance
-	if err := vkErr(vk.CreateInstance(&ici, nil, &inst), "vkCreateInstance"); err != nil {
+	err := vkErr(vk.CreateInstance(&ici, nil, &inst), "vkCreateInstance")
+	runtime.KeepAlive(ici)
+	runtime.KeepAlive(layers)
+	runtime.KeepAlive(exts)
+	if err != nil {
 		return nil, 0, err
 	}
 	if err := vk.InitInstance(inst); err != nil {
@@ -242,6 +260,7 @@ func enumerate(inst vk.Instance) ([]physical, error) {
 	out := make([]physical, len(pds))
 	for i, pd := range pds {
 		out[i] = physical{pd: pd, props: describe(inst, pd, i), qfi: computeQueue(pd)}
+		out[i].props.Compute = out[i].qfi >= 0
 	}
 	return out, nil
 }
@@ -327,6 +346,7 @@ func Devices() ([]Properties, error) {
 	if err := initLoader(); err != nil {
 		return nil, err
 	}
+	defer noGC()()
 	inst, _, err := createInstance(false)
 	if err != nil {
 		return nil, err
@@ -343,34 +363,36 @@ func Devices() ([]Properties, error) {
 	return out, nil
 }
 
-// choose picks the device Open uses, or says why there is none.
-func choose(phys []physical, o Options) (int, error) {
-	if len(phys) == 0 {
+// Choose returns the index of the device Open would use among devs, or an
+// error that says why there is none; with auto, software devices are
+// passed over.
+func Choose(devs []Properties, index int, auto bool) (int, error) {
+	if len(devs) == 0 {
 		return -1, errors.New("no Vulkan device: the loader found no driver (install mesa-vulkan-drivers or a GPU driver)")
 	}
-	if o.Index >= 0 {
-		if o.Index >= len(phys) {
-			return -1, fmt.Errorf("no Vulkan device %d: there are %d", o.Index, len(phys))
+	if index >= 0 {
+		if index >= len(devs) {
+			return -1, fmt.Errorf("no Vulkan device %d: there are %d", index, len(devs))
 		}
-		if phys[o.Index].qfi < 0 {
-			return -1, fmt.Errorf("Vulkan device %d (%s) has no compute queue", o.Index, phys[o.Index].props.Name)
+		if !devs[index].Compute {
+			return -1, fmt.Errorf("Vulkan device %d (%s) has no compute queue", index, devs[index].Name)
 		}
-		return o.Index, nil
+		return index, nil
 	}
-	order := make([]int, len(phys))
+	order := make([]int, len(devs))
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool { return rank(phys[order[a]].props.Type) > rank(phys[order[b]].props.Type) })
+	sort.SliceStable(order, func(a, b int) bool { return rank(devs[order[a]].Type) > rank(devs[order[b]].Type) })
 	var skipped []string
 	for _, i := range order {
-		p := phys[i]
-		if p.qfi < 0 {
-			skipped = append(skipped, p.props.Name+" has no compute queue")
+		p := devs[i]
+		if !p.Compute {
+			skipped = append(skipped, p.Name+" has no compute queue")
 			continue
 		}
-		if o.Auto && p.props.Type == device.KindSoftwareGPU {
-			skipped = append(skipped, fmt.Sprintf("%s is a software device, slower than the CPU backend (use \"vulkan\" to force it)", p.props.Name))
+		if auto && p.Type == device.KindSoftwareGPU {
+			skipped = append(skipped, fmt.Sprintf("%s is a software device, slower than the CPU backend (use \"vulkan\" to force it)", p.Name))
 			continue
 		}
 		return i, nil
@@ -397,6 +419,7 @@ func Open(o Options) (*Runtime, error) {
 	o.Validate = o.Validate || envOn("VKGRAD_VALIDATE")
 	o.ForceStaging = o.ForceStaging || envOn("VKGRAD_FORCE_STAGING")
 	o.Profile = o.Profile || envOn("VKGRAD_PROFILE")
+	defer noGC()()
 	inst, msgr, err := createInstance(o.Validate)
 	if err != nil {
 		return nil, err
@@ -412,7 +435,11 @@ func Open(o Options) (*Runtime, error) {
 	if err != nil {
 		return fail(err)
 	}
-	i, err := choose(phys, o)
+	props := make([]Properties, len(phys))
+	for j := range phys {
+		props[j] = phys[j].props
+	}
+	i, err := Choose(props, o.Index, o.Auto)
 	if err != nil {
 		return fail(err)
 	}
@@ -457,7 +484,10 @@ func (r *Runtime) createDevice() error {
 		PpEnabledExtensionNames: exts,
 	}
 	var dev vk.Device
-	if err := vkErr(vk.CreateDevice(r.pd, &dci, nil, &dev), "vkCreateDevice "+r.props.Name); err != nil {
+	err := vkErr(vk.CreateDevice(r.pd, &dci, nil, &dev), "vkCreateDevice "+r.props.Name)
+	runtime.KeepAlive(dci)
+	runtime.KeepAlive(exts)
+	if err != nil {
 		return err
 	}
 	r.dev = dev
@@ -556,4 +586,11 @@ func (r *Runtime) Close() error {
 	vk.DestroyInstance(r.inst, nil)
 	r.closed = true
 	return r.Err()
+}
+
+// ClearErr forgets the kept error (for tests that provoke one).
+func (r *Runtime) ClearErr() {
+	r.errMu.Lock()
+	r.err = nil
+	r.errMu.Unlock()
 }

@@ -113,11 +113,7 @@ func (s *stream) begin() *slot {
 	}
 	sl := s.free[len(s.free)-1]
 	s.free = s.free[:len(s.free)-1]
-	s.r.fail(vkErr(vk.ResetCommandBuffer(sl.cmd, 0), "vkResetCommandBuffer"))
-	s.r.fail(vkErr(vk.BeginCommandBuffer(sl.cmd, &vk.CommandBufferBeginInfo{
-		SType: vk.StructureTypeCommandBufferBeginInfo,
-		Flags: vk.CommandBufferUsageFlags(vk.CommandBufferUsageOneTimeSubmitBit),
-	}), "vkBeginCommandBuffer"))
+	s.r.fail(vkErr(vk.Result(beginCmd(unsafe.Pointer(sl.cmd))), "vkBeginCommandBuffer"))
 	if sl.qpool != vk.NullQueryPool {
 		cmdResetQueries(unsafe.Pointer(sl.cmd), unsafe.Pointer(sl.qpool), 2*maxBatch)
 	}
@@ -228,13 +224,9 @@ func (s *stream) submit() {
 	s.cur = nil
 	s.serial++
 	cmdHostBarrier(unsafe.Pointer(sl.cmd))
-	err := vkErr(vk.EndCommandBuffer(sl.cmd), "vkEndCommandBuffer")
+	err := vkErr(vk.Result(endCmd(unsafe.Pointer(sl.cmd))), "vkEndCommandBuffer")
 	if err == nil {
-		err = vkErr(vk.QueueSubmit(s.r.queue, 1, []vk.SubmitInfo{{
-			SType:              vk.StructureTypeSubmitInfo,
-			CommandBufferCount: 1,
-			PCommandBuffers:    []vk.CommandBuffer{sl.cmd},
-		}}, sl.fence), "vkQueueSubmit")
+		err = vkErr(vk.Result(submit(unsafe.Pointer(s.r.queue), unsafe.Pointer(sl.cmd), unsafe.Pointer(sl.fence))), "vkQueueSubmit")
 	}
 	s.r.submits.Add(1)
 	if err != nil {

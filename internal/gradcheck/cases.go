@@ -1,0 +1,138 @@
+package gradcheck
+
+import (
+	"github.com/vkgrad/vkgrad/device"
+	"github.com/vkgrad/vkgrad/tensor"
+)
+
+// Cases is the table of every differentiable op of package tensor, as
+// gradient checks on dev.
+func Cases(dev device.Device) []Case {
+	labels := func() *tensor.Tensor { return tensor.FromSlice(dev, []float32{2, 0, 4}, 3) }
+	conv := func(o tensor.Conv2dOptions, bias bool) func(xs []*tensor.Tensor) *tensor.Tensor {
+		return func(xs []*tensor.Tensor) *tensor.Tensor {
+			var b *tensor.Tensor
+			if bias {
+				b = xs[2]
+			}
+			return tensor.Conv2d(xs[0], xs[1], b, o)
+		}
+	}
+	one := func(f func(x *tensor.Tensor) *tensor.Tensor) func(xs []*tensor.Tensor) *tensor.Tensor {
+		return func(xs []*tensor.Tensor) *tensor.Tensor { return f(xs[0]) }
+	}
+	two := func(f func(a, b *tensor.Tensor) *tensor.Tensor) func(xs []*tensor.Tensor) *tensor.Tensor {
+		return func(xs []*tensor.Tensor) *tensor.Tensor { return f(xs[0], xs[1]) }
+	}
+	s23 := [][]int{{2, 3}}
+	return []Case{
+		// Unary ops.
+		{"Neg", s23, nil, one((*tensor.Tensor).Neg)},
+		{"Abs", s23, AwayFromZero, one((*tensor.Tensor).Abs)},
+		{"Exp", s23, nil, one((*tensor.Tensor).Exp)},
+		{"Log", s23, Positive, one((*tensor.Tensor).Log)},
+		{"Sqrt", s23, Positive, one((*tensor.Tensor).Sqrt)},
+		{"Square", s23, nil, one((*tensor.Tensor).Square)},
+		{"ReLU", [][]int{{3, 4}}, AwayFromZero, one((*tensor.Tensor).ReLU)},
+		{"LeakyReLU", [][]int{{3, 4}}, AwayFromZero, one(func(x *tensor.Tensor) *tensor.Tensor { return x.LeakyReLU(0.1) })},
+		{"Sigmoid", s23, nil, one((*tensor.Tensor).Sigmoid)},
+		{"Tanh", s23, nil, one((*tensor.Tensor).Tanh)},
+		{"GELU", [][]int{{3, 4}}, nil, one((*tensor.Tensor).GELU)},
+		// Binary ops with broadcasting.
+		{"Add", [][]int{{2, 3}, {3}}, nil, two((*tensor.Tensor).Add)},
+		{"Sub", [][]int{{2, 1}, {1, 3}}, nil, two((*tensor.Tensor).Sub)},
+		{"Mul", [][]int{{2, 3, 4}, {3, 1}}, nil, two((*tensor.Tensor).Mul)},
+		{"Div", [][]int{{2, 3}, {2, 3}}, Positive, two((*tensor.Tensor).Div)},
+		{"Maximum", [][]int{{3, 4}, {4}}, Distinct, two((*tensor.Tensor).Maximum)},
+		{"Minimum", [][]int{{3, 4}, {3, 1}}, Distinct, two((*tensor.Tensor).Minimum)},
+		{"Pow", [][]int{{2, 3}, {3}}, Positive, two((*tensor.Tensor).Pow)},
+		{"Where", [][]int{{2, 3}, {3}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor {
+			cond := tensor.FromSlice(dev, []float32{1, 0, 1, 0, 0, 1}, 2, 3)
+			return tensor.Where(cond, a, b)
+		})},
+		// Scalar ops.
+		{"AddScalar", s23, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.AddScalar(2) })},
+		{"SubScalar", s23, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.SubScalar(2) })},
+		{"RSubScalar", s23, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.RSubScalar(2) })},
+		{"MulScalar", s23, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MulScalar(-3) })},
+		{"DivScalar", s23, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.DivScalar(4) })},
+		{"RDivScalar", s23, Positive, one(func(x *tensor.Tensor) *tensor.Tensor { return x.RDivScalar(3) })},
+		{"PowScalar", s23, Positive, one(func(x *tensor.Tensor) *tensor.Tensor { return x.PowScalar(2.5) })},
+		{"MaximumScalar", s23, AwayFromZero, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MaximumScalar(0) })},
+		{"MinimumScalar", s23, AwayFromZero, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MinimumScalar(0) })},
+		{"Clamp", [][]int{{4, 5}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Clamp(-0.5, 0.6) })},
+		// Reductions.
+		{"Sum", [][]int{{2, 3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Sum(0, 2) })},
+		{"SumAll", [][]int{{2, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Sum() })},
+		{"SumKeep", [][]int{{2, 3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.SumKeep(1) })},
+		{"Mean", [][]int{{2, 3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Mean(-1) })},
+		{"MeanKeep", [][]int{{2, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MeanKeep(0) })},
+		{"Max", [][]int{{3, 5}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Max(1) })},
+		{"MaxKeep", [][]int{{3, 5}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MaxKeep(0) })},
+		{"Min", [][]int{{2, 3, 4}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Min(0, 2) })},
+		{"MinKeep", [][]int{{4, 3}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MinKeep() })},
+		// Softmax and losses.
+		{"Softmax", [][]int{{3, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Softmax(1) })},
+		{"SoftmaxAxis0", [][]int{{4, 2, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Softmax(1) })},
+		{"LogSoftmax", [][]int{{3, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.LogSoftmax(-1) })},
+		{"LogSoftmaxMiddle", [][]int{{2, 4, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.LogSoftmax(1) })},
+		{"CrossEntropy", [][]int{{3, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return tensor.CrossEntropy(x, labels()) })},
+		// Products.
+		{"MatMul", [][]int{{3, 4}, {4, 5}}, nil, two((*tensor.Tensor).MatMul)},
+		{"MatMulBatchBroadcast", [][]int{{2, 1, 3, 4}, {3, 4, 2}}, nil, two((*tensor.Tensor).MatMul)},
+		{"MatMulVector", [][]int{{4}, {4, 3}}, nil, two((*tensor.Tensor).MatMul)},
+		{"MatMulMatVec", [][]int{{2, 4}, {4}}, nil, two((*tensor.Tensor).MatMul)},
+		{"MatMulDot", [][]int{{5}, {5}}, nil, two((*tensor.Tensor).MatMul)},
+		{"MatMulTransposed", [][]int{{4, 3}, {5, 4}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor { return a.T().MatMul(b.T()) })},
+		{"Linear", [][]int{{3, 4}, {5, 4}, {5}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			return tensor.Linear(xs[0], xs[1], xs[2], device.UnaryIdentity, 0)
+		}},
+		{"LinearReLU", [][]int{{2, 3, 4}, {5, 4}, {5}}, AwayFromZero, func(xs []*tensor.Tensor) *tensor.Tensor {
+			return tensor.Linear(xs[0], xs[1], xs[2], device.UnaryReLU, 0)
+		}},
+		{"LinearTanhNoBias", [][]int{{3, 4}, {5, 4}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor { return tensor.Linear(xs[0], xs[1], nil, device.UnaryTanh, 0) }},
+		{"LinearSigmoid", [][]int{{3, 4}, {2, 4}, {2}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			return tensor.Linear(xs[0], xs[1], xs[2], device.UnarySigmoid, 0)
+		}},
+		{"LinearGELU", [][]int{{3, 4}, {2, 4}, {2}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			return tensor.Linear(xs[0], xs[1], xs[2], device.UnaryGELU, 0)
+		}},
+		// Convolution and pooling.
+		{"Conv2d", [][]int{{2, 2, 5, 5}, {3, 2, 3, 3}, {3}}, nil, conv(tensor.Conv2dOptions{}, true)},
+		{"Conv2dStridePad", [][]int{{1, 2, 6, 5}, {2, 2, 3, 2}}, nil, conv(tensor.Conv2dOptions{Stride: [2]int{2, 1}, Padding: [2]int{1, 1}}, false)},
+		{"Conv2dDilationGroups", [][]int{{2, 4, 6, 6}, {2, 2, 2, 2}, {2}}, nil, conv(tensor.Conv2dOptions{Dilation: [2]int{2, 2}, Groups: 2}, true)},
+		{"MaxPool2d", [][]int{{2, 2, 4, 4}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor {
+			return tensor.MaxPool2d(x, tensor.Pool2dOptions{Kernel: [2]int{2, 2}})
+		})},
+		{"MaxPool2dOverlapPad", [][]int{{1, 2, 5, 5}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor {
+			return tensor.MaxPool2d(x, tensor.Pool2dOptions{Kernel: [2]int{3, 3}, Stride: [2]int{2, 2}, Padding: [2]int{1, 1}})
+		})},
+		{"AvgPool2d", [][]int{{2, 2, 4, 6}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			return tensor.AvgPool2d(x, tensor.Pool2dOptions{Kernel: [2]int{2, 3}})
+		})},
+		{"AvgPool2dPad", [][]int{{1, 2, 5, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			return tensor.AvgPool2d(x, tensor.Pool2dOptions{Kernel: [2]int{3, 3}, Stride: [2]int{2, 2}, Padding: [2]int{1, 1}, CountIncludePad: true})
+		})},
+		{"Dropout", [][]int{{4, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return tensor.Dropout(x, 0.3, 9, 0) })},
+		// Views and joins.
+		{"Reshape", [][]int{{2, 6}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Reshape(3, -1).Square() })},
+		{"ReshapeNonContiguous", [][]int{{3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.T().Reshape(12).Exp() })},
+		{"Flatten", [][]int{{2, 3, 2}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Flatten(1, 2).Square() })},
+		{"Transpose", [][]int{{2, 3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Transpose(0, 2).Square() })},
+		{"Permute", [][]int{{2, 3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Permute(2, 0, 1).Square() })},
+		{"Narrow", [][]int{{4, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Narrow(1, 1, 3).Square() })},
+		{"Slice", [][]int{{6, 2}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Slice(0, -4, -1).Exp() })},
+		{"Squeeze", [][]int{{2, 1, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Squeeze().Square() })},
+		{"Unsqueeze", [][]int{{2, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Unsqueeze(1).Square() })},
+		{"Expand", [][]int{{3, 1}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Expand(2, 3, 4).Square() })},
+		{"Contiguous", [][]int{{3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.T().Contiguous().Square() })},
+		{"Clone", [][]int{{3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Clone().Square() })},
+		{"Concat", [][]int{{2, 3}, {2, 2}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor { return tensor.Concat(1, a, b).Square() })},
+		{"Stack", [][]int{{2, 3}, {2, 3}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor { return tensor.Stack(0, a, b.Exp()) })},
+		// Reuse: a tensor used twice accumulates both gradients.
+		{"Reuse", [][]int{{3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Mul(x).Add(x.Exp()) })},
+		{"Chain", [][]int{{4, 3}, {3, 2}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor {
+			return a.MatMul(b).Tanh().Sum(1).Mul(a.Sum(1)).Softmax(0)
+		})},
+	}
+}

@@ -1,0 +1,108 @@
+//go:build cgo
+
+package kernels
+
+import (
+	"math"
+	"testing"
+
+	"github.com/vkgrad/vkgrad/cpu"
+	"github.com/vkgrad/vkgrad/device"
+	"github.com/vkgrad/vkgrad/internal/conformance"
+	"github.com/vkgrad/vkgrad/internal/gradcheck"
+	"github.com/vkgrad/vkgrad/tensor"
+)
+
+// program is a small tensor program: create, matmul, add, sum, backward.
+// It returns the loss and the gradients, read back at the end.
+func program(t *testing.T, dev device.Device) (loss float32, grads [][]float32) {
+	t.Helper()
+	x := tensor.Randn(dev, 1, 33, 17)
+	w := tensor.Randn(dev, 2, 17, 9).SetRequiresGrad(true)
+	b := tensor.Randn(dev, 3, 9).SetRequiresGrad(true)
+	y := x.MatMul(w).Add(b).Tanh().Sum()
+	y.Backward()
+	l, err := y.Item()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*tensor.Tensor{w, b} {
+		g, err := p.Grad().Data()
+		if err != nil {
+			t.Fatal(err)
+		}
+		grads = append(grads, g)
+	}
+	return l, grads
+}
+
+// TestProgramSameOnCPUAndVulkan runs one tensor program unchanged on the
+// CPU and on every Vulkan device and compares the numbers.
+func TestProgramSameOnCPUAndVulkan(t *testing.T) {
+	wantLoss, wantGrads := program(t, cpu.New())
+	for _, nd := range testDevices(t) {
+		loss, grads := program(t, nd.d)
+		if math.Abs(float64(loss-wantLoss)) > 1e-4*math.Abs(float64(wantLoss))+1e-4 {
+			t.Errorf("%s: loss %v, cpu %v", nd.name, loss, wantLoss)
+		}
+		for i := range grads {
+			for j := range grads[i] {
+				if math.Abs(float64(grads[i][j]-wantGrads[i][j])) > 1e-4 {
+					t.Fatalf("%s: grad %d[%d] = %v, cpu %v", nd.name, i, j, grads[i][j], wantGrads[i][j])
+				}
+			}
+		}
+	}
+}
+
+// TestReadBackOnlyOnData checks residency: after the inputs are uploaded,
+// a forward and backward pass submits and downloads nothing until Data.
+func TestReadBackOnlyOnData(t *testing.T) {
+	for _, nd := range testDevices(t) {
+		d := nd.d
+		if err := d.Sync(); err != nil {
+			t.Fatal(err)
+		}
+		x := tensor.FromSlice(d, make([]float32, 64*32), 64, 32)
+		w := tensor.FromSlice(d, make([]float32, 32*16), 32, 16).SetRequiresGrad(true)
+		before := d.Stats()
+		loss := x.MatMul(w).ReLU().Mean()
+		loss.Backward()
+		mid := d.Stats()
+		if mid.Uploads != before.Uploads || mid.Downloads != before.Downloads || mid.Submits != before.Submits {
+			t.Fatalf("%s: forward+backward moved data or submitted: before %+v, after %+v", nd.name, before, mid)
+		}
+		if mid.Ops <= before.Ops {
+			t.Fatalf("%s: no ops were recorded", nd.name)
+		}
+		if _, err := loss.Item(); err != nil {
+			t.Fatal(err)
+		}
+		after := d.Stats()
+		if after.Downloads != mid.Downloads+1 || after.Submits < mid.Submits+1 || after.Submits > mid.Submits+2 {
+			t.Fatalf("%s: reading the loss: %d downloads and %d submits, want 1 and 1 or 2", nd.name, after.Downloads-mid.Downloads, after.Submits-mid.Submits)
+		}
+	}
+}
+
+// TestGradientsOnVulkan runs the finite-difference gradient checks of every
+// differentiable op on the first Vulkan device.
+func TestGradientsOnVulkan(t *testing.T) {
+	d := testDevices(t)[0].d
+	for _, tc := range gradcheck.Cases(d) {
+		t.Run(tc.Name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r != nil {
+					if conformance.Missing(r) {
+						t.Skipf("%v", r)
+					}
+					panic(r)
+				}
+			}()
+			gradcheck.Check(t, d, tc)
+			if err := d.Sync(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
