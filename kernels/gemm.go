@@ -9,7 +9,8 @@ import (
 	"github.com/vkgrad/vkgrad/device/vulkan"
 )
 
-// gemmTile is one tile configuration of the GEMM shader.
+// gemmTile is one tile configuration of the GEMM shader; tm and tn must be
+// multiples of 4.
 type gemmTile struct {
 	bm, bn, bk, tm, tn int
 }
@@ -35,11 +36,11 @@ func choosePresets(p vulkan.Properties) gemmPresets {
 				return t
 			}
 		}
-		return gemmTile{16, 16, 8, 1, 1}
+		return gemmTile{16, 16, 8, 4, 4} // 16 invocations: every device has them
 	}
 	return gemmPresets{
 		large: pick([]gemmTile{{64, 64, 16, 4, 4}, {64, 64, 16, 8, 8}, {32, 32, 16, 4, 4}}),
-		small: pick([]gemmTile{{32, 32, 16, 2, 2}, {32, 32, 16, 4, 4}, {16, 16, 16, 2, 2}}),
+		small: pick([]gemmTile{{32, 32, 16, 4, 4}, {16, 16, 16, 4, 4}}),
 	}
 }
 

@@ -2,7 +2,8 @@
 // Tiled SGEMM: C = act(alpha * op(A) op(B) + beta * C + bias), batched
 // through gl_WorkGroupID.z. A workgroup of (BM/TM) x (BN/TN) invocations
 // computes a BM x BN tile of C, each invocation a TM x TN block held in
-// registers, walking K in steps of BK through shared memory. Tile sizes,
+// registers and read from shared memory as vec4s (TM and TN are multiples
+// of 4), walking K in steps of BK through shared memory. Tile sizes,
 // transposes, bias and activation are specialization constants; any M, N, K
 // work (edges are zero-filled), and operands may start at any offset.
 #extension GL_EXT_control_flow_attributes : enable
@@ -18,8 +19,6 @@ layout(constant_id = 7) const uint TRANS_B = 0u;
 layout(constant_id = 8) const uint HAS_BIAS = 0u;
 layout(constant_id = 9) const uint ACT = 0u; // a device.UnaryOp
 layout(constant_id = 10) const uint HAS_BETA = 0u;
-
-#define MAXT 8u // TM and TN are at most 8
 
 #define NAN uintBitsToFloat(0x7fc00000u)
 
@@ -39,8 +38,9 @@ layout(push_constant) uniform PC {
     uint batchBase;
 } pc;
 
-shared float As[BK * BM];
-shared float Bs[BK * BN];
+// As[k][m] and Bs[k][n], four consecutive m (or n) per vec4.
+shared vec4 As[BK * BM / 4u];
+shared vec4 Bs[BK * BN / 4u];
 
 float act(float x) {
     switch (ACT) {
@@ -63,13 +63,12 @@ void main() {
     uint bBase = pc.offB + batch * pc.strideB;
     uint cBase = pc.offC + batch * pc.strideC;
 
-    float acc[MAXT][MAXT];
-    [[unroll]] for (uint i = 0u; i < MAXT; ++i)
-        [[unroll]] for (uint j = 0u; j < MAXT; ++j) acc[i][j] = 0.0;
+    vec4 acc[TM * TN / 4u]; // row i, columns 4q..4q+3 at acc[i * TN/4 + q]
+    [[unroll]] for (uint i = 0u; i < TM * TN / 4u; ++i) acc[i] = vec4(0.0);
 
     for (uint k0 = 0u; k0 < pc.K; k0 += BK) {
-        // A tile: BM x BK into As[k*BM + m]; consecutive invocations read
-        // consecutive addresses of A in either layout.
+        // A tile: BM x BK; consecutive invocations read consecutive
+        // addresses of A in either layout.
         for (uint e = tid; e < BM * BK; e += WG) {
             uint m, k;
             if (TRANS_A == 1u) { m = e % BM; k = e / BM; } else { k = e % BK; m = e / BK; }
@@ -78,9 +77,9 @@ void main() {
             if (gm < pc.M && gk < pc.K) {
                 v = TRANS_A == 1u ? a[aBase + gk * pc.lda + gm] : a[aBase + gm * pc.lda + gk];
             }
-            As[k * BM + m] = v;
+            As[(k * BM + m) >> 2][m & 3u] = v;
         }
-        // B tile: BK x BN into Bs[k*BN + n].
+        // B tile: BK x BN.
         for (uint e = tid; e < BK * BN; e += WG) {
             uint n, k;
             if (TRANS_B == 1u) { k = e % BK; n = e / BK; } else { n = e % BN; k = e / BN; }
@@ -89,28 +88,33 @@ void main() {
             if (gn < pc.N && gk < pc.K) {
                 v = TRANS_B == 1u ? b[bBase + gn * pc.ldb + gk] : b[bBase + gk * pc.ldb + gn];
             }
-            Bs[k * BN + n] = v;
+            Bs[(k * BN + n) >> 2][n & 3u] = v;
         }
         barrier();
-        for (uint k = 0u; k < BK; ++k) {
-            float av[MAXT], bv[MAXT];
-            [[unroll]] for (uint i = 0u; i < MAXT; ++i) if (i < TM) av[i] = As[k * BM + ty * TM + i];
-            [[unroll]] for (uint j = 0u; j < MAXT; ++j) if (j < TN) bv[j] = Bs[k * BN + tx * TN + j];
-            [[unroll]] for (uint i = 0u; i < MAXT; ++i)
-                [[unroll]] for (uint j = 0u; j < MAXT; ++j)
-                    if (i < TM && j < TN) acc[i][j] += av[i] * bv[j];
+        [[unroll]] for (uint k = 0u; k < BK; ++k) {
+            vec4 av[TM / 4u], bv[TN / 4u];
+            [[unroll]] for (uint p = 0u; p < TM / 4u; ++p) av[p] = As[(k * BM + ty * TM) / 4u + p];
+            [[unroll]] for (uint q = 0u; q < TN / 4u; ++q) bv[q] = Bs[(k * BN + tx * TN) / 4u + q];
+            [[unroll]] for (uint p = 0u; p < TM / 4u; ++p) {
+                [[unroll]] for (uint q = 0u; q < TN / 4u; ++q) {
+                    acc[(4u * p + 0u) * (TN / 4u) + q] += av[p].x * bv[q];
+                    acc[(4u * p + 1u) * (TN / 4u) + q] += av[p].y * bv[q];
+                    acc[(4u * p + 2u) * (TN / 4u) + q] += av[p].z * bv[q];
+                    acc[(4u * p + 3u) * (TN / 4u) + q] += av[p].w * bv[q];
+                }
+            }
         }
         barrier();
     }
 
-    [[unroll]] for (uint i = 0u; i < MAXT; ++i) {
+    [[unroll]] for (uint i = 0u; i < TM; ++i) {
         uint gm = m0 + ty * TM + i;
-        if (i >= TM || gm >= pc.M) continue;
-        [[unroll]] for (uint j = 0u; j < MAXT; ++j) {
+        if (gm >= pc.M) continue;
+        [[unroll]] for (uint j = 0u; j < TN; ++j) {
             uint gn = n0 + tx * TN + j;
-            if (j >= TN || gn >= pc.N) continue;
+            if (gn >= pc.N) continue;
             uint ci = cBase + gm * pc.ldc + gn;
-            float v = pc.alpha * acc[i][j];
+            float v = pc.alpha * acc[i * (TN / 4u) + j / 4u][j & 3u];
             if (HAS_BETA == 1u) v += pc.beta * c[ci];
             if (HAS_BIAS == 1u) v += bias[pc.biasOff + gn];
             c[ci] = act(v);
