@@ -1,0 +1,80 @@
+//go:build cgo
+
+package kernels
+
+import (
+	"testing"
+
+	"github.com/vkgrad/vkgrad/device"
+	"github.com/vkgrad/vkgrad/nn"
+	"github.com/vkgrad/vkgrad/tensor"
+)
+
+// TestTrainingStaysOnDevice trains a small MLP on the Vulkan device and
+// checks, from the device's counters, that a step uploads only its batch,
+// downloads nothing unless the loss is read, submits a small fixed number
+// of times (not once per op), and that device memory is flat from step 10
+// to step 100.
+func TestTrainingStaysOnDevice(t *testing.T) {
+	d := testDevices(t)[0].d
+	nn.ManualSeed(1)
+	model := nn.NewSequential(
+		nn.NewLinear(d, 20, 32, nn.WithActivation(device.UnaryReLU, 0)),
+		nn.NewDropout(0.2),
+		nn.NewLinear(d, 32, 5),
+	)
+	opt := nn.NewRMSprop(model.Params(), nn.RMSpropConfig{LR: 1e-3})
+	xs := make([]float32, 16*20)
+	ys := make([]float32, 16)
+	for i := range xs {
+		xs[i] = float32(i%7) / 7
+	}
+	for i := range ys {
+		ys[i] = float32(i % 5)
+	}
+	var first, mem10, live10 int64
+	for step := 1; step <= 100; step++ {
+		before := d.Stats()
+		readLoss := step%10 == 0
+		tensor.Tidy(func() {
+			x := tensor.FromSlice(d, xs, 16, 20)
+			y := tensor.FromSlice(d, ys, 16)
+			loss := nn.CrossEntropy(model.Forward(x), y)
+			loss.Backward()
+			opt.Step()
+			opt.ZeroGrad()
+			if readLoss {
+				if _, err := loss.Item(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+		s := d.Stats()
+		if step == 1 {
+			continue // the optimizer creates its state
+		}
+		if step == 2 {
+			first = s.Ops - before.Ops
+		}
+		if up := s.Uploads - before.Uploads; up != 2 {
+			t.Fatalf("step %d: %d uploads, want the batch's 2", step, up)
+		}
+		down, subs := s.Downloads-before.Downloads, s.Submits-before.Submits
+		if readLoss && (down != 1 || subs < 1 || subs > 2) {
+			t.Fatalf("step %d (loss read): %d downloads, %d submits", step, down, subs)
+		}
+		if !readLoss && (down != 0 || subs > 1) {
+			t.Fatalf("step %d: %d downloads, %d submits without reading anything", step, down, subs)
+		}
+		if n := s.Ops - before.Ops; n != first {
+			t.Fatalf("step %d recorded %d ops, step 1 %d", step, n, first)
+		}
+		if step == 10 {
+			mem10, live10 = s.LiveBytes+s.PooledBytes, s.LiveBuffers
+		}
+		if step > 10 && (s.LiveBytes+s.PooledBytes != mem10 || s.LiveBuffers != live10) {
+			t.Fatalf("step %d: %d bytes in %d buffers, step 10 had %d in %d", step, s.LiveBytes+s.PooledBytes, s.LiveBuffers, mem10, live10)
+		}
+	}
+	t.Logf("a training step records %d ops", first)
+}
