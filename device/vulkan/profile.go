@@ -13,21 +13,6 @@ import (
 	vk "github.com/goki/vulkan"
 )
 
-// KernelTime is the GPU time of one kernel, summed over its dispatches.
-type KernelTime struct {
-	Name  string
-	Count int
-	Total time.Duration
-}
-
-// Mean is the time per dispatch.
-func (k KernelTime) Mean() time.Duration {
-	if k.Count == 0 {
-		return 0
-	}
-	return k.Total / time.Duration(k.Count)
-}
-
 type profiler struct {
 	times map[string]*KernelTime
 }
