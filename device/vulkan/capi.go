@@ -223,6 +223,10 @@ typedef void (*vkg_fill_t)(void *, void *, uint64_t, uint64_t, uint32_t);
 typedef void (*vkg_reset_q_t)(void *, void *, uint32_t, uint32_t);
 
 typedef int32_t (*vkg_create_t)(void *, const void *, const void *, void **);
+typedef int32_t (*vkg_reset_pool_t)(void *, void *, uint32_t);
+typedef int32_t (*vkg_alloc_sets_t)(void *, const void *, void **);
+typedef void (*vkg_update_sets_t)(void *, uint32_t, const void *, uint32_t, const void *);
+typedef void (*vkg_bind_sets_t)(void *, uint32_t, void *, uint32_t, uint32_t, void *const *, uint32_t, const uint32_t *);
 typedef void (*vkg_destroy_t)(void *, void *, const void *);
 typedef int32_t (*vkg_create_pipes_t)(void *, void *, uint32_t, const void *, const void *, void **);
 typedef int32_t (*vkg_submit_t)(void *, uint32_t, const void *, void *);
@@ -232,8 +236,12 @@ typedef int32_t (*vkg_end_t)(void *);
 typedef int32_t (*vkg_reset_cmd_t)(void *, uint32_t);
 
 typedef struct {
-	vkg_create_t create_shader, create_dsl, create_layout, create_buffer, alloc_memory;
-	vkg_destroy_t destroy_shader, destroy_dsl, destroy_layout;
+	vkg_create_t create_shader, create_dsl, create_layout, create_buffer, alloc_memory, create_desc_pool;
+	vkg_destroy_t destroy_shader, destroy_dsl, destroy_layout, destroy_desc_pool;
+	vkg_reset_pool_t reset_desc_pool;
+	vkg_alloc_sets_t alloc_sets;
+	vkg_update_sets_t update_sets;
+	vkg_bind_sets_t bind_sets;
 	vkg_create_pipes_t create_pipes;
 	vkg_submit_t submit;
 	vkg_reqs_t buffer_reqs;
@@ -251,60 +259,86 @@ typedef struct {
 	vkg_reset_q_t reset_queries;
 } vkg_fns;
 
-static vkg_fns vkg_f;
 
-static int vkg_load_device_fns(void *inst, void *dev) {
+static vkg_fns *vkg_load_device_fns(void *inst, void *dev, int *err) {
+	*err = -1;
 	vkg_gdpa_t gdpa = (vkg_gdpa_t)vkg_gipa(inst, "vkGetDeviceProcAddr");
-	if (!gdpa) return -1;
-	vkg_f.push_desc = (vkg_push_desc_t)gdpa(dev, "vkCmdPushDescriptorSetKHR");
-	vkg_f.bind = (vkg_bind_t)gdpa(dev, "vkCmdBindPipeline");
-	vkg_f.push_constants = (vkg_pc_t)gdpa(dev, "vkCmdPushConstants");
-	vkg_f.dispatch = (vkg_dispatch_t)gdpa(dev, "vkCmdDispatch");
-	vkg_f.barrier = (vkg_barrier_t)gdpa(dev, "vkCmdPipelineBarrier");
-	vkg_f.timestamp = (vkg_ts_t)gdpa(dev, "vkCmdWriteTimestamp");
-	vkg_f.copy = (vkg_copy_t)gdpa(dev, "vkCmdCopyBuffer");
-	vkg_f.fill = (vkg_fill_t)gdpa(dev, "vkCmdFillBuffer");
-	vkg_f.reset_queries = (vkg_reset_q_t)gdpa(dev, "vkCmdResetQueryPool");
-	vkg_f.create_shader = (vkg_create_t)gdpa(dev, "vkCreateShaderModule");
-	vkg_f.create_dsl = (vkg_create_t)gdpa(dev, "vkCreateDescriptorSetLayout");
-	vkg_f.create_layout = (vkg_create_t)gdpa(dev, "vkCreatePipelineLayout");
-	vkg_f.create_buffer = (vkg_create_t)gdpa(dev, "vkCreateBuffer");
-	vkg_f.alloc_memory = (vkg_create_t)gdpa(dev, "vkAllocateMemory");
-	vkg_f.destroy_shader = (vkg_destroy_t)gdpa(dev, "vkDestroyShaderModule");
-	vkg_f.destroy_dsl = (vkg_destroy_t)gdpa(dev, "vkDestroyDescriptorSetLayout");
-	vkg_f.destroy_layout = (vkg_destroy_t)gdpa(dev, "vkDestroyPipelineLayout");
-	vkg_f.create_pipes = (vkg_create_pipes_t)gdpa(dev, "vkCreateComputePipelines");
-	vkg_f.submit = (vkg_submit_t)gdpa(dev, "vkQueueSubmit");
-	vkg_f.buffer_reqs = (vkg_reqs_t)gdpa(dev, "vkGetBufferMemoryRequirements");
-	vkg_f.begin = (vkg_begin_t)gdpa(dev, "vkBeginCommandBuffer");
-	vkg_f.end = (vkg_end_t)gdpa(dev, "vkEndCommandBuffer");
-	vkg_f.reset_cmd = (vkg_reset_cmd_t)gdpa(dev, "vkResetCommandBuffer");
-	if (!vkg_f.push_desc) return -2;
-	if (!vkg_f.create_shader || !vkg_f.create_dsl || !vkg_f.create_layout || !vkg_f.create_buffer || !vkg_f.alloc_memory ||
-		!vkg_f.create_pipes || !vkg_f.submit || !vkg_f.buffer_reqs || !vkg_f.begin || !vkg_f.end || !vkg_f.reset_cmd) return -1;
-	if (!vkg_f.bind || !vkg_f.push_constants || !vkg_f.dispatch || !vkg_f.barrier || !vkg_f.copy || !vkg_f.fill) return -1;
-	return 0;
+	if (!gdpa) return NULL;
+	vkg_fns *f = (vkg_fns *)calloc(1, sizeof(vkg_fns));
+	if (!f) return NULL;
+	f->push_desc = (vkg_push_desc_t)gdpa(dev, "vkCmdPushDescriptorSetKHR");
+	f->bind = (vkg_bind_t)gdpa(dev, "vkCmdBindPipeline");
+	f->push_constants = (vkg_pc_t)gdpa(dev, "vkCmdPushConstants");
+	f->dispatch = (vkg_dispatch_t)gdpa(dev, "vkCmdDispatch");
+	f->barrier = (vkg_barrier_t)gdpa(dev, "vkCmdPipelineBarrier");
+	f->timestamp = (vkg_ts_t)gdpa(dev, "vkCmdWriteTimestamp");
+	f->copy = (vkg_copy_t)gdpa(dev, "vkCmdCopyBuffer");
+	f->fill = (vkg_fill_t)gdpa(dev, "vkCmdFillBuffer");
+	f->reset_queries = (vkg_reset_q_t)gdpa(dev, "vkCmdResetQueryPool");
+	f->create_desc_pool = (vkg_create_t)gdpa(dev, "vkCreateDescriptorPool");
+	f->destroy_desc_pool = (vkg_destroy_t)gdpa(dev, "vkDestroyDescriptorPool");
+	f->reset_desc_pool = (vkg_reset_pool_t)gdpa(dev, "vkResetDescriptorPool");
+	f->alloc_sets = (vkg_alloc_sets_t)gdpa(dev, "vkAllocateDescriptorSets");
+	f->update_sets = (vkg_update_sets_t)gdpa(dev, "vkUpdateDescriptorSets");
+	f->bind_sets = (vkg_bind_sets_t)gdpa(dev, "vkCmdBindDescriptorSets");
+	f->create_shader = (vkg_create_t)gdpa(dev, "vkCreateShaderModule");
+	f->create_dsl = (vkg_create_t)gdpa(dev, "vkCreateDescriptorSetLayout");
+	f->create_layout = (vkg_create_t)gdpa(dev, "vkCreatePipelineLayout");
+	f->create_buffer = (vkg_create_t)gdpa(dev, "vkCreateBuffer");
+	f->alloc_memory = (vkg_create_t)gdpa(dev, "vkAllocateMemory");
+	f->destroy_shader = (vkg_destroy_t)gdpa(dev, "vkDestroyShaderModule");
+	f->destroy_dsl = (vkg_destroy_t)gdpa(dev, "vkDestroyDescriptorSetLayout");
+	f->destroy_layout = (vkg_destroy_t)gdpa(dev, "vkDestroyPipelineLayout");
+	f->create_pipes = (vkg_create_pipes_t)gdpa(dev, "vkCreateComputePipelines");
+	f->submit = (vkg_submit_t)gdpa(dev, "vkQueueSubmit");
+	f->buffer_reqs = (vkg_reqs_t)gdpa(dev, "vkGetBufferMemoryRequirements");
+	f->begin = (vkg_begin_t)gdpa(dev, "vkBeginCommandBuffer");
+	f->end = (vkg_end_t)gdpa(dev, "vkEndCommandBuffer");
+	f->reset_cmd = (vkg_reset_cmd_t)gdpa(dev, "vkResetCommandBuffer");
+	if (!f->create_desc_pool || !f->destroy_desc_pool || !f->reset_desc_pool || !f->alloc_sets || !f->update_sets || !f->bind_sets) { free(f); return NULL; }
+	if (!f->create_shader || !f->create_dsl || !f->create_layout || !f->create_buffer || !f->alloc_memory ||
+		!f->create_pipes || !f->submit || !f->buffer_reqs || !f->begin || !f->end || !f->reset_cmd) { free(f); return NULL; }
+	if (!f->bind || !f->push_constants || !f->dispatch || !f->barrier || !f->copy || !f->fill) { free(f); return NULL; }
+	*err = 0;
+	return f;
 }
 
 // Stages: compute 0x800, transfer 0x1000, host 0x4000.
 // Access: shader read 0x20, write 0x40; transfer read 0x800, write 0x1000; host read 0x2000.
-static void vkg_barrier(void *cmd) {
+static void vkg_barrier(const vkg_fns *f, void *cmd) {
 	vkg_mem_barrier b = {46, NULL, 0x40 | 0x1000, 0x20 | 0x40 | 0x800 | 0x1000};
-	vkg_f.barrier(cmd, 0x800 | 0x1000, 0x800 | 0x1000, 0, 1, &b, 0, NULL, 0, NULL);
+	f->barrier(cmd, 0x800 | 0x1000, 0x800 | 0x1000, 0, 1, &b, 0, NULL, 0, NULL);
 }
-static void vkg_host_barrier(void *cmd) {
+static void vkg_host_barrier(const vkg_fns *f, void *cmd) {
 	vkg_mem_barrier b = {46, NULL, 0x40 | 0x1000, 0x2000};
-	vkg_f.barrier(cmd, 0x800 | 0x1000, 0x4000, 0, 1, &b, 0, NULL, 0, NULL);
+	f->barrier(cmd, 0x800 | 0x1000, 0x4000, 0, 1, &b, 0, NULL, 0, NULL);
 }
 
 // One dispatch: optional barrier, optional timestamps around it, bind,
 // push descriptors (storage buffers 0..n-1), push constants, dispatch.
-static void vkg_dispatch(void *cmd, int barrier, void *pipe, void *layout, int n,
+typedef struct { uint32_t type, count; } vkg_pool_size;
+typedef struct { uint32_t sType; const void *pNext; uint32_t flags, maxSets, poolSizeCount; const vkg_pool_size *pPoolSizes; } vkg_pool_info;
+typedef struct { uint32_t sType; const void *pNext; void *pool; uint32_t count; void *const *pSetLayouts; } vkg_set_alloc;
+
+// A descriptor pool for up to maxSets sets of 8 storage buffers, for
+// devices without push descriptors.
+static int32_t vkg_create_desc_pool(const vkg_fns *f, void *dev, uint32_t maxSets, void **pool) {
+	vkg_pool_size ps = {7, 8 * maxSets};
+	vkg_pool_info pi = {33, NULL, 0, maxSets, 1, &ps};
+	return f->create_desc_pool(dev, &pi, NULL, pool);
+}
+static void vkg_destroy_desc_pool(const vkg_fns *f, void *dev, void *pool) { f->destroy_desc_pool(dev, pool, NULL); }
+static int32_t vkg_reset_desc_pool(const vkg_fns *f, void *dev, void *pool) { return f->reset_desc_pool(dev, pool, 0); }
+
+// One dispatch: optional barrier, optional timestamps around it, bind,
+// descriptors (pushed, or a set from pool when dsl is not NULL), push
+// constants, dispatch. It returns a VkResult (set allocation can fail).
+static int32_t vkg_dispatch(const vkg_fns *f, void *dev, void *cmd, int barrier, void *pipe, void *layout, void *pool, void *dsl, int n,
 		void **bufs, uint64_t *offsets, uint64_t *ranges, const void *pc, uint32_t pcsize,
 		uint32_t gx, uint32_t gy, uint32_t gz, void *qpool, int query) {
-	if (barrier) vkg_barrier(cmd);
-	if (query >= 0) vkg_f.timestamp(cmd, 0x800, qpool, (uint32_t)query); // after earlier compute work
-	vkg_f.bind(cmd, 1, pipe);
+	if (barrier) vkg_barrier(f, cmd);
+	if (query >= 0) f->timestamp(cmd, 0x800, qpool, (uint32_t)query); // after earlier compute work
+	f->bind(cmd, 1, pipe);
 	vkg_buf_info infos[8];
 	vkg_write writes[8];
 	for (int i = 0; i < n; i++) {
@@ -318,25 +352,36 @@ static void vkg_dispatch(void *cmd, int barrier, void *pipe, void *layout, int n
 		writes[i].descriptorType = 7; // STORAGE_BUFFER
 		writes[i].pBufferInfo = &infos[i];
 	}
-	vkg_f.push_desc(cmd, 1, layout, 0, (uint32_t)n, writes);
-	if (pcsize) vkg_f.push_constants(cmd, layout, 0x20, 0, pcsize, pc);
-	vkg_f.dispatch(cmd, gx, gy, gz);
-	if (query >= 0) vkg_f.timestamp(cmd, 0x800, qpool, (uint32_t)query + 1);
+	if (pool) {
+		void *set = NULL;
+		vkg_set_alloc sa = {34, NULL, pool, 1, &dsl};
+		int32_t r = f->alloc_sets(dev, &sa, &set);
+		if (r) return r;
+		for (int i = 0; i < n; i++) writes[i].dstSet = set;
+		f->update_sets(dev, (uint32_t)n, writes, 0, NULL);
+		f->bind_sets(cmd, 1, layout, 0, 1, &set, 0, NULL);
+	} else {
+		f->push_desc(cmd, 1, layout, 0, (uint32_t)n, writes);
+	}
+	if (pcsize) f->push_constants(cmd, layout, 0x20, 0, pcsize, pc);
+	f->dispatch(cmd, gx, gy, gz);
+	if (query >= 0) f->timestamp(cmd, 0x800, qpool, (uint32_t)query + 1);
+	return 0;
 }
 
-static void vkg_copy(void *cmd, int barrier, void *src, uint64_t so, void *dst, uint64_t d, uint64_t size) {
-	if (barrier) vkg_barrier(cmd);
+static void vkg_copy(const vkg_fns *f, void *cmd, int barrier, void *src, uint64_t so, void *dst, uint64_t d, uint64_t size) {
+	if (barrier) vkg_barrier(f, cmd);
 	vkg_copy_region r = {so, d, size};
-	vkg_f.copy(cmd, src, dst, 1, &r);
+	f->copy(cmd, src, dst, 1, &r);
 }
 
-static void vkg_fill(void *cmd, int barrier, void *dst, uint64_t off, uint64_t size, uint32_t bits) {
-	if (barrier) vkg_barrier(cmd);
-	vkg_f.fill(cmd, dst, off, size, bits);
+static void vkg_fill(const vkg_fns *f, void *cmd, int barrier, void *dst, uint64_t off, uint64_t size, uint32_t bits) {
+	if (barrier) vkg_barrier(f, cmd);
+	f->fill(cmd, dst, off, size, bits);
 }
 
-static void vkg_reset_queries(void *cmd, void *pool, uint32_t n) {
-	vkg_f.reset_queries(cmd, pool, 0, n);
+static void vkg_reset_queries(const vkg_fns *f, void *cmd, void *pool, uint32_t n) {
+	f->reset_queries(cmd, pool, 0, n);
 }
 
 // ---- calls whose create-info structs hold arrays: declared here, because
@@ -365,12 +410,12 @@ typedef struct {
 
 // vkg_create_pipeline builds module, push-descriptor set layout, pipeline
 // layout and pipeline; on failure it destroys what it made.
-static int32_t vkg_create_pipeline(void *dev, void *cache, const uint32_t *code, size_t codeSize,
-		int nbind, uint32_t pushSize, const uint32_t *spec, int nspec,
+static int32_t vkg_create_pipeline(const vkg_fns *f, void *dev, void *cache, const uint32_t *code, size_t codeSize,
+		int nbind, uint32_t pushSize, const uint32_t *spec, int nspec, int pushDesc,
 		void **module, void **dsl, void **layout, void **pipe) {
 	*module = *dsl = *layout = *pipe = NULL;
 	vkg_shader_info si = {16, NULL, 0, codeSize, code};
-	int32_t r = vkg_f.create_shader(dev, &si, NULL, module);
+	int32_t r = f->create_shader(dev, &si, NULL, module);
 	if (r) return r;
 	vkg_dsl_binding binds[8];
 	for (int i = 0; i < nbind; i++) {
@@ -378,12 +423,12 @@ static int32_t vkg_create_pipeline(void *dev, void *cache, const uint32_t *code,
 		binds[i] = b;
 	}
 	// flags 0x1: VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR
-	vkg_dsl_info di = {32, NULL, 0x1, (uint32_t)nbind, binds};
-	r = vkg_f.create_dsl(dev, &di, NULL, dsl);
+	vkg_dsl_info di = {32, NULL, pushDesc ? 0x1u : 0u, (uint32_t)nbind, binds};
+	r = f->create_dsl(dev, &di, NULL, dsl);
 	if (r) goto fail;
 	vkg_pc_range pcr = {0x20, 0, pushSize};
 	vkg_pl_info pli = {30, NULL, 0, 1, dsl, pushSize ? 1u : 0u, pushSize ? &pcr : NULL};
-	r = vkg_f.create_layout(dev, &pli, NULL, layout);
+	r = f->create_layout(dev, &pli, NULL, layout);
 	if (r) goto fail;
 	vkg_spec_entry entries[32];
 	for (int i = 0; i < nspec; i++) {
@@ -401,13 +446,13 @@ static int32_t vkg_create_pipeline(void *dev, void *cache, const uint32_t *code,
 	ci.stage.pSpecializationInfo = nspec ? &spi : NULL;
 	ci.layout = *layout;
 	ci.basePipelineIndex = -1;
-	r = vkg_f.create_pipes(dev, cache, 1, &ci, NULL, pipe);
+	r = f->create_pipes(dev, cache, 1, &ci, NULL, pipe);
 	if (r) goto fail;
 	return 0;
 fail:
-	if (*layout) vkg_f.destroy_layout(dev, *layout, NULL);
-	if (*dsl) vkg_f.destroy_dsl(dev, *dsl, NULL);
-	if (*module) vkg_f.destroy_shader(dev, *module, NULL);
+	if (*layout) f->destroy_layout(dev, *layout, NULL);
+	if (*dsl) f->destroy_dsl(dev, *dsl, NULL);
+	if (*module) f->destroy_shader(dev, *module, NULL);
 	*module = *dsl = *layout = *pipe = NULL;
 	return r;
 }
@@ -419,24 +464,24 @@ typedef struct {
 	uint32_t signalSemaphoreCount; const void *pSignalSemaphores;
 } vkg_submit_info;
 
-static int32_t vkg_submit(void *queue, void *cmd, void *fence) {
+static int32_t vkg_submit(const vkg_fns *f, void *queue, void *cmd, void *fence) {
 	vkg_submit_info si;
 	memset(&si, 0, sizeof si);
 	si.sType = 4;
 	si.commandBufferCount = 1;
 	si.pCommandBuffers = &cmd;
-	return vkg_f.submit(queue, 1, &si, fence);
+	return f->submit(queue, 1, &si, fence);
 }
 
 typedef struct { uint32_t sType; const void *pNext; uint32_t flags; const void *pInheritanceInfo; } vkg_begin_info;
 
-static int32_t vkg_begin(void *cmd) {
-	int32_t r = vkg_f.reset_cmd(cmd, 0);
+static int32_t vkg_begin(const vkg_fns *f, void *cmd) {
+	int32_t r = f->reset_cmd(cmd, 0);
 	if (r) return r;
 	vkg_begin_info bi = {42, NULL, 0x1, NULL}; // ONE_TIME_SUBMIT
-	return vkg_f.begin(cmd, &bi);
+	return f->begin(cmd, &bi);
 }
-static int32_t vkg_end(void *cmd) { return vkg_f.end(cmd); }
+static int32_t vkg_end(const vkg_fns *f, void *cmd) { return f->end(cmd); }
 
 typedef struct {
 	uint32_t sType; const void *pNext; uint32_t flags; uint64_t size; uint32_t usage;
@@ -447,21 +492,21 @@ typedef struct { uint32_t sType; const void *pNext; uint64_t allocationSize; uin
 
 // vkg_create_block creates a storage buffer of size bytes and allocates
 // and binds memory of type memType for it; bind is done by the caller.
-static int32_t vkg_create_block(void *dev, uint64_t size, uint32_t memType, void **buf, void **mem, uint64_t *memSize, uint32_t *typeBits) {
+static int32_t vkg_create_block(const vkg_fns *f, void *dev, uint64_t size, uint32_t memType, void **buf, void **mem, uint64_t *memSize, uint32_t *typeBits) {
 	vkg_buffer_info bi;
 	memset(&bi, 0, sizeof bi);
 	bi.sType = 12;
 	bi.size = size;
 	bi.usage = 0x20 | 0x1 | 0x2; // storage, transfer src, transfer dst
-	int32_t r = vkg_f.create_buffer(dev, &bi, NULL, buf);
+	int32_t r = f->create_buffer(dev, &bi, NULL, buf);
 	if (r) return r;
 	vkg_mem_reqs req;
-	vkg_f.buffer_reqs(dev, *buf, &req);
+	f->buffer_reqs(dev, *buf, &req);
 	*memSize = req.size;
 	*typeBits = req.memoryTypeBits;
 	if (!(req.memoryTypeBits & (1u << memType))) return 1; // caller reports
 	vkg_alloc_info ai = {5, NULL, req.size, memType};
-	return vkg_f.alloc_memory(dev, &ai, NULL, mem);
+	return f->alloc_memory(dev, &ai, NULL, mem);
 }
 */
 import "C"
@@ -534,18 +579,23 @@ func queryCaps(inst, pd unsafe.Pointer) (caps, error) {
 	}, nil
 }
 
-func loadDeviceFns(inst, dev unsafe.Pointer) error {
-	switch C.vkg_load_device_fns(inst, dev) {
-	case 0:
-		return nil
-	case -2:
-		return errors.New("the device lacks VK_KHR_push_descriptor")
+// loadDeviceFns resolves the device's command functions into a table in C
+// memory (freed by freeFns), which every call below takes.
+func loadDeviceFns(inst, dev unsafe.Pointer) (unsafe.Pointer, error) {
+	var e C.int
+	f := C.vkg_load_device_fns(inst, dev, &e)
+	if f == nil {
+		return nil, errors.New("vkGetDeviceProcAddr could not resolve the command functions")
 	}
-	return errors.New("vkGetDeviceProcAddr could not resolve the command functions")
+	return unsafe.Pointer(f), nil
 }
 
-func cmdBarrier(cmd unsafe.Pointer)     { C.vkg_barrier(cmd) }
-func cmdHostBarrier(cmd unsafe.Pointer) { C.vkg_host_barrier(cmd) }
+func freeFns(f unsafe.Pointer) { C.free(f) }
+
+func fns(f unsafe.Pointer) *C.vkg_fns { return (*C.vkg_fns)(f) }
+
+func cmdBarrier(f, cmd unsafe.Pointer)     { C.vkg_barrier(fns(f), cmd) }
+func cmdHostBarrier(f, cmd unsafe.Pointer) { C.vkg_host_barrier(fns(f), cmd) }
 
 func cbool(b bool) C.int {
 	if b {
@@ -561,27 +611,37 @@ type dispatchArgs struct {
 	ranges  [8]C.uint64_t
 }
 
-func cmdDispatch(cmd unsafe.Pointer, barrier bool, pipe, layout unsafe.Pointer, a *dispatchArgs, n int, pc []byte, gx, gy, gz uint32, qpool unsafe.Pointer, query int) {
+func cmdDispatch(f, dev, cmd unsafe.Pointer, barrier bool, pipe, layout, pool, dsl unsafe.Pointer, a *dispatchArgs, n int, pc []byte, gx, gy, gz uint32, qpool unsafe.Pointer, query int) int32 {
 	// a holds C handles, not Go pointers, so it may be passed as it is.
 	var pcp unsafe.Pointer
 	if len(pc) > 0 {
 		pcp = unsafe.Pointer(&pc[0])
 	}
-	C.vkg_dispatch(cmd, cbool(barrier), pipe, layout, C.int(n),
+	return int32(C.vkg_dispatch(fns(f), dev, cmd, cbool(barrier), pipe, layout, pool, dsl, C.int(n),
 		(*unsafe.Pointer)(unsafe.Pointer(&a.bufs[0])), &a.offsets[0], &a.ranges[0],
-		pcp, C.uint32_t(len(pc)), C.uint32_t(gx), C.uint32_t(gy), C.uint32_t(gz), qpool, C.int(query))
+		pcp, C.uint32_t(len(pc)), C.uint32_t(gx), C.uint32_t(gy), C.uint32_t(gz), qpool, C.int(query)))
 }
 
-func cmdCopy(cmd unsafe.Pointer, barrier bool, src unsafe.Pointer, srcOff uint64, dst unsafe.Pointer, dstOff, size uint64) {
-	C.vkg_copy(cmd, cbool(barrier), src, C.uint64_t(srcOff), dst, C.uint64_t(dstOff), C.uint64_t(size))
+func createDescPool(f, dev unsafe.Pointer, maxSets int) (unsafe.Pointer, int32) {
+	var p unsafe.Pointer
+	r := C.vkg_create_desc_pool(fns(f), dev, C.uint32_t(maxSets), &p)
+	return p, int32(r)
+}
+func destroyDescPool(f, dev, pool unsafe.Pointer) { C.vkg_destroy_desc_pool(fns(f), dev, pool) }
+func resetDescPool(f, dev, pool unsafe.Pointer) int32 {
+	return int32(C.vkg_reset_desc_pool(fns(f), dev, pool))
 }
 
-func cmdFill(cmd unsafe.Pointer, barrier bool, dst unsafe.Pointer, off, size uint64, bits uint32) {
-	C.vkg_fill(cmd, cbool(barrier), dst, C.uint64_t(off), C.uint64_t(size), C.uint32_t(bits))
+func cmdCopy(f, cmd unsafe.Pointer, barrier bool, src unsafe.Pointer, srcOff uint64, dst unsafe.Pointer, dstOff, size uint64) {
+	C.vkg_copy(fns(f), cmd, cbool(barrier), src, C.uint64_t(srcOff), dst, C.uint64_t(dstOff), C.uint64_t(size))
 }
 
-func cmdResetQueries(cmd, pool unsafe.Pointer, n uint32) {
-	C.vkg_reset_queries(cmd, pool, C.uint32_t(n))
+func cmdFill(f, cmd unsafe.Pointer, barrier bool, dst unsafe.Pointer, off, size uint64, bits uint32) {
+	C.vkg_fill(fns(f), cmd, cbool(barrier), dst, C.uint64_t(off), C.uint64_t(size), C.uint32_t(bits))
+}
+
+func cmdResetQueries(f, cmd, pool unsafe.Pointer, n uint32) {
+	C.vkg_reset_queries(fns(f), cmd, pool, C.uint32_t(n))
 }
 
 func cU64(v uint64) C.uint64_t { return C.uint64_t(v) }
@@ -590,27 +650,29 @@ func cMalloc(n int) unsafe.Pointer { return C.calloc(C.size_t(n), 1) }
 func cFree(p unsafe.Pointer)       { C.free(p) }
 
 // createPipeline builds a compute pipeline (see vkg_create_pipeline).
-func createPipeline(dev, cache unsafe.Pointer, code []uint32, nbind, pushSize int, spec []uint32) (module, dsl, layout, pipe unsafe.Pointer, res int32) {
+func createPipeline(f, dev, cache unsafe.Pointer, code []uint32, nbind, pushSize int, spec []uint32, pushDesc bool) (module, dsl, layout, pipe unsafe.Pointer, res int32) {
 	var cm, cd, cl, cp unsafe.Pointer
 	var sp *C.uint32_t
 	if len(spec) > 0 {
 		sp = (*C.uint32_t)(unsafe.Pointer(&spec[0]))
 	}
-	r := C.vkg_create_pipeline(dev, cache, (*C.uint32_t)(unsafe.Pointer(&code[0])), C.size_t(4*len(code)),
-		C.int(nbind), C.uint32_t(pushSize), sp, C.int(len(spec)), &cm, &cd, &cl, &cp)
+	r := C.vkg_create_pipeline(fns(f), dev, cache, (*C.uint32_t)(unsafe.Pointer(&code[0])), C.size_t(4*len(code)),
+		C.int(nbind), C.uint32_t(pushSize), sp, C.int(len(spec)), cbool(pushDesc), &cm, &cd, &cl, &cp)
 	return cm, cd, cl, cp, int32(r)
 }
 
-func submit(queue, cmd, fence unsafe.Pointer) int32 { return int32(C.vkg_submit(queue, cmd, fence)) }
-func beginCmd(cmd unsafe.Pointer) int32             { return int32(C.vkg_begin(cmd)) }
-func endCmd(cmd unsafe.Pointer) int32               { return int32(C.vkg_end(cmd)) }
+func submit(f, queue, cmd, fence unsafe.Pointer) int32 {
+	return int32(C.vkg_submit(fns(f), queue, cmd, fence))
+}
+func beginCmd(f, cmd unsafe.Pointer) int32 { return int32(C.vkg_begin(fns(f), cmd)) }
+func endCmd(f, cmd unsafe.Pointer) int32   { return int32(C.vkg_end(fns(f), cmd)) }
 
 // createBlock creates a buffer and allocates (unbound) memory for it; res
 // 1 means the memory type cannot back the buffer.
-func createBlock(dev unsafe.Pointer, size uint64, memType uint32) (buf, mem unsafe.Pointer, res int32) {
+func createBlock(f, dev unsafe.Pointer, size uint64, memType uint32) (buf, mem unsafe.Pointer, res int32) {
 	var b, m unsafe.Pointer
 	var ms C.uint64_t
 	var bits C.uint32_t
-	r := C.vkg_create_block(dev, C.uint64_t(size), C.uint32_t(memType), &b, &m, &ms, &bits)
+	r := C.vkg_create_block(fns(f), dev, C.uint64_t(size), C.uint32_t(memType), &b, &m, &ms, &bits)
 	return b, m, int32(r)
 }

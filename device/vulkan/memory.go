@@ -123,7 +123,7 @@ func (m *memory) class(size uint64) uint64 {
 func (m *memory) newBlock(p *pool, size uint64) (*block, error) {
 	r := m.r
 	blk := &block{size: size}
-	buf, mem, res := createBlock(unsafe.Pointer(r.dev), size, p.typ)
+	buf, mem, res := createBlock(r.fns, unsafe.Pointer(r.dev), size, p.typ)
 	if buf != nil {
 		blk.buf = vk.Buffer(buf)
 	}

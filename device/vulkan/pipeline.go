@@ -17,7 +17,9 @@ import (
 // PipelineSpec describes a compute pipeline: a SPIR-V module whose entry
 // point is main, with Bindings storage buffers at set 0 (bound by push
 // descriptors), PushSize bytes of push constants and the values of its
-// specialization constants (constant_id 0, 1, ...; 4 bytes each).
+// specialization constants (constant_id 0, 1, ...; 4 bytes each). Buffers
+// are bound with push descriptors where the device has them and with
+// descriptor sets from per-batch pools where it does not.
 type PipelineSpec struct {
 	Name     string
 	SPIRV    []byte
@@ -175,7 +177,7 @@ func (ps *pipelines) build(spec PipelineSpec, name string) (*Pipeline, error) {
 	if len(spec.Spec) > 32 {
 		return nil, fmt.Errorf("%d specialization constants, at most 32", len(spec.Spec))
 	}
-	module, dsl, layout, pipe, res := createPipeline(unsafe.Pointer(d), unsafe.Pointer(ps.cache), code, spec.Bindings, spec.PushSize, spec.Spec)
+	module, dsl, layout, pipe, res := createPipeline(ps.r.fns, unsafe.Pointer(d), unsafe.Pointer(ps.cache), code, spec.Bindings, spec.PushSize, spec.Spec, ps.r.pushDesc)
 	if err := vkErr(vk.Result(res), "creating the pipeline"); err != nil {
 		return nil, err
 	}

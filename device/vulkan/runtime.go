@@ -29,7 +29,9 @@ type Runtime struct {
 	msgr     uint64
 	validate bool
 	profile  bool
-	staging  bool // uploads and downloads go through staging buffers
+	fns      unsafe.Pointer // the device's command functions (C memory)
+	staging  bool           // uploads and downloads go through staging buffers
+	pushDesc bool // VK_KHR_push_descriptor is enabled
 	fallback string
 
 	mem       memory
@@ -137,6 +139,22 @@ func createInstance(validate bool) (vk.Instance, uint64, error) {
 		msgr = m
 	}
 	return inst, msgr, nil
+}
+
+func hasDeviceExtension(pd vk.PhysicalDevice, name string) bool {
+	var n uint32
+	if vk.EnumerateDeviceExtensionProperties(pd, "", &n, nil) != vk.Success {
+		return false
+	}
+	props := make([]vk.ExtensionProperties, n)
+	vk.EnumerateDeviceExtensionProperties(pd, "", &n, props)
+	for _, p := range props {
+		p.Deref()
+		if vk.ToString(p.ExtensionName[:]) == name {
+			return true
+		}
+	}
+	return false
 }
 
 func hasLayer(name string) bool {
@@ -252,6 +270,7 @@ func describe(inst vk.Instance, pd vk.PhysicalDevice, index int) Properties {
 		qfs[q].Deref()
 		props.TimestampBits = qfs[q].TimestampValidBits
 	}
+	props.PushDescriptors = hasDeviceExtension(pd, "VK_KHR_push_descriptor")
 	var mp vk.PhysicalDeviceMemoryProperties
 	vk.GetPhysicalDeviceMemoryProperties(pd, &mp)
 	mp.Deref()
@@ -326,13 +345,16 @@ func Open(o Options) (*Runtime, error) {
 		return fail(err)
 	}
 	r := &Runtime{props: phys[i].props, inst: inst, pd: phys[i].pd, qfi: uint32(phys[i].qfi), msgr: msgr, validate: o.Validate, profile: o.Profile}
+	r.pushDesc = r.props.PushDescriptors && !o.NoPushDescriptors && !envOn("VKGRAD_NO_PUSH_DESCRIPTORS")
 	if err := r.createDevice(); err != nil {
 		return fail(err)
 	}
-	if err := loadDeviceFns(unsafe.Pointer(inst), unsafe.Pointer(r.dev)); err != nil {
+	f, err := loadDeviceFns(unsafe.Pointer(inst), unsafe.Pointer(r.dev))
+	if err != nil {
 		vk.DestroyDevice(r.dev, nil)
 		return fail(fmt.Errorf("%s: %w", r.props.Name, err))
 	}
+	r.fns = f
 	if err := r.mem.init(r, o.ForceStaging); err != nil {
 		vk.DestroyDevice(r.dev, nil)
 		return fail(err)
@@ -352,7 +374,10 @@ func Open(o Options) (*Runtime, error) {
 }
 
 func (r *Runtime) createDevice() error {
-	exts := []string{z("VK_KHR_push_descriptor")}
+	var exts []string
+	if r.pushDesc {
+		exts = append(exts, z("VK_KHR_push_descriptor"))
+	}
 	dci := vk.DeviceCreateInfo{
 		SType:                vk.StructureTypeDeviceCreateInfo,
 		QueueCreateInfoCount: 1,
@@ -460,6 +485,7 @@ func (r *Runtime) Close() error {
 	r.stream.destroy()
 	r.mem.destroy()
 	vk.DestroyDevice(r.dev, nil)
+	freeFns(r.fns)
 	if r.msgr != 0 {
 		// Messages about leaked objects arrive at vkDestroyDevice.
 		r.checkMessages()

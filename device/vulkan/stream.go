@@ -24,6 +24,7 @@ const (
 type slot struct {
 	cmd    vk.CommandBuffer
 	fence  vk.Fence
+	dpool  unsafe.Pointer // descriptor pool, without push descriptors
 	qpool  vk.QueryPool
 	serial uint64
 	names  []string // the kernel of each timed dispatch
@@ -73,6 +74,13 @@ func (s *stream) init(r *Runtime) error {
 			return err
 		}
 		sl.fence = f
+		if !r.pushDesc {
+			p, res := createDescPool(r.fns, unsafe.Pointer(r.dev), maxBatch)
+			if err := vkErr(vk.Result(res), "vkCreateDescriptorPool"); err != nil {
+				return err
+			}
+			sl.dpool = p
+		}
 		if r.profile && r.props.TimestampBits > 0 {
 			var q vk.QueryPool
 			if err := vkErr(vk.CreateQueryPool(r.dev, &vk.QueryPoolCreateInfo{
@@ -94,6 +102,9 @@ func (s *stream) destroy() {
 	d := s.r.dev
 	for _, sl := range s.slots {
 		vk.DestroyFence(d, sl.fence, nil)
+		if sl.dpool != nil {
+			destroyDescPool(s.r.fns, unsafe.Pointer(d), sl.dpool)
+		}
 		if sl.qpool != vk.NullQueryPool {
 			vk.DestroyQueryPool(d, sl.qpool, nil)
 		}
@@ -113,9 +124,13 @@ func (s *stream) begin() *slot {
 	}
 	sl := s.free[len(s.free)-1]
 	s.free = s.free[:len(s.free)-1]
-	s.r.fail(vkErr(vk.Result(beginCmd(unsafe.Pointer(sl.cmd))), "vkBeginCommandBuffer"))
+	s.r.fail(vkErr(vk.Result(beginCmd(s.r.fns, unsafe.Pointer(sl.cmd))), "vkBeginCommandBuffer"))
+	if sl.dpool != nil {
+		// The slot's previous batch has completed: its sets are free.
+		s.r.fail(vkErr(vk.Result(resetDescPool(s.r.fns, unsafe.Pointer(s.r.dev), sl.dpool)), "vkResetDescriptorPool"))
+	}
 	if sl.qpool != vk.NullQueryPool {
-		cmdResetQueries(unsafe.Pointer(sl.cmd), unsafe.Pointer(sl.qpool), 2*maxBatch)
+		cmdResetQueries(s.r.fns, unsafe.Pointer(sl.cmd), unsafe.Pointer(sl.qpool), 2*maxBatch)
 	}
 	sl.serial, sl.count, sl.names = s.serial, 0, sl.names[:0]
 	s.cur = sl
@@ -193,8 +208,13 @@ func (s *stream) dispatch(p *Pipeline, bufs []*Buffer, writes []bool, pc []byte,
 		query = 2 * len(sl.names)
 		sl.names = append(sl.names, p.name)
 	}
-	cmdDispatch(unsafe.Pointer(sl.cmd), barrier, unsafe.Pointer(p.pipe), unsafe.Pointer(p.layout), &s.args, len(bufs), pc,
-		groups[0], groups[1], groups[2], unsafe.Pointer(sl.qpool), query)
+	var dsl unsafe.Pointer
+	if sl.dpool != nil {
+		dsl = unsafe.Pointer(p.dsl)
+	}
+	res := cmdDispatch(s.r.fns, unsafe.Pointer(s.r.dev), unsafe.Pointer(sl.cmd), barrier, unsafe.Pointer(p.pipe), unsafe.Pointer(p.layout), sl.dpool, dsl,
+		&s.args, len(bufs), pc, groups[0], groups[1], groups[2], unsafe.Pointer(sl.qpool), query)
+	s.r.fail(vkErr(vk.Result(res), "vkAllocateDescriptorSets"))
 	s.touch(sl, rd, wr)
 	s.ended(sl)
 }
@@ -202,7 +222,7 @@ func (s *stream) dispatch(p *Pipeline, bufs []*Buffer, writes []bool, pc []byte,
 func (s *stream) copy(src *Buffer, srcOff uint64, dst *Buffer, dstOff, size uint64) {
 	sl := s.begin()
 	barrier := s.hazard([]*Buffer{src}, []*Buffer{dst})
-	cmdCopy(unsafe.Pointer(sl.cmd), barrier, unsafe.Pointer(src.blk.buf), src.off+srcOff, unsafe.Pointer(dst.blk.buf), dst.off+dstOff, size)
+	cmdCopy(s.r.fns, unsafe.Pointer(sl.cmd), barrier, unsafe.Pointer(src.blk.buf), src.off+srcOff, unsafe.Pointer(dst.blk.buf), dst.off+dstOff, size)
 	s.touch(sl, []*Buffer{src}, []*Buffer{dst})
 	s.ended(sl)
 }
@@ -210,7 +230,7 @@ func (s *stream) copy(src *Buffer, srcOff uint64, dst *Buffer, dstOff, size uint
 func (s *stream) fill(dst *Buffer, off, size uint64, bits uint32) {
 	sl := s.begin()
 	barrier := s.hazard(nil, []*Buffer{dst})
-	cmdFill(unsafe.Pointer(sl.cmd), barrier, unsafe.Pointer(dst.blk.buf), dst.off+off, size, bits)
+	cmdFill(s.r.fns, unsafe.Pointer(sl.cmd), barrier, unsafe.Pointer(dst.blk.buf), dst.off+off, size, bits)
 	s.touch(sl, nil, []*Buffer{dst})
 	s.ended(sl)
 }
@@ -223,10 +243,10 @@ func (s *stream) submit() {
 	}
 	s.cur = nil
 	s.serial++
-	cmdHostBarrier(unsafe.Pointer(sl.cmd))
-	err := vkErr(vk.Result(endCmd(unsafe.Pointer(sl.cmd))), "vkEndCommandBuffer")
+	cmdHostBarrier(s.r.fns, unsafe.Pointer(sl.cmd))
+	err := vkErr(vk.Result(endCmd(s.r.fns, unsafe.Pointer(sl.cmd))), "vkEndCommandBuffer")
 	if err == nil {
-		err = vkErr(vk.Result(submit(unsafe.Pointer(s.r.queue), unsafe.Pointer(sl.cmd), unsafe.Pointer(sl.fence))), "vkQueueSubmit")
+		err = vkErr(vk.Result(submit(s.r.fns, unsafe.Pointer(s.r.queue), unsafe.Pointer(sl.cmd), unsafe.Pointer(sl.fence))), "vkQueueSubmit")
 	}
 	s.r.submits.Add(1)
 	if err != nil {

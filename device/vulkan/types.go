@@ -26,6 +26,10 @@ type Options struct {
 	// Profile times every dispatch with GPU timestamps (VKGRAD_PROFILE=1
 	// too).
 	Profile bool
+	// NoPushDescriptors binds buffers through descriptor sets from pools
+	// even where VK_KHR_push_descriptor is present (VKGRAD_NO_PUSH_DESCRIPTORS=1
+	// too): the path of devices without it.
+	NoPushDescriptors bool
 }
 
 // Properties are the facts about the device that kernels choose their
@@ -53,6 +57,8 @@ type Properties struct {
 	TimestampBits      uint32
 	// Compute reports a queue family with compute support.
 	Compute bool
+	// PushDescriptors reports VK_KHR_push_descriptor.
+	PushDescriptors bool
 	// HostVisibleDeviceMemory reports device-local memory the host can map
 	// (UMA, ReBAR, lavapipe): no staging copies.
 	HostVisibleDeviceMemory bool
