@@ -31,7 +31,7 @@ type Runtime struct {
 	profile  bool
 	fns      unsafe.Pointer // the device's command functions (C memory)
 	staging  bool           // uploads and downloads go through staging buffers
-	pushDesc bool // VK_KHR_push_descriptor is enabled
+	pushDesc bool           // VK_KHR_push_descriptor is enabled
 	fallback string
 
 	mem       memory
