@@ -3,7 +3,9 @@
 // through gl_WorkGroupID.z. A workgroup of (BM/TM) x (BN/TN) invocations
 // computes a BM x BN tile of C, each invocation a TM x TN block held in
 // registers and read from shared memory as vec4s (TM and TN are multiples
-// of 4), walking K in steps of BK through shared memory. Tile sizes,
+// of 4), walking K in steps of BK through shared memory. Global memory is
+// read four consecutive floats at a time, as vec4 where the operand's
+// offset and leading dimension are multiples of 4. Tile sizes,
 // transposes, bias and activation are specialization constants; any M, N, K
 // work (edges are zero-filled), and operands may start at any offset.
 #extension GL_EXT_control_flow_attributes : enable
@@ -24,7 +26,9 @@ layout(constant_id = 10) const uint HAS_BETA = 0u;
 
 layout(std430, binding = 0) buffer Cb { float c[]; };
 layout(std430, binding = 1) readonly buffer Ab { float a[]; };
+layout(std430, binding = 1) readonly buffer Ab4 { vec4 a4[]; };
 layout(std430, binding = 2) readonly buffer Bb { float b[]; };
+layout(std430, binding = 2) readonly buffer Bb4 { vec4 b4[]; };
 layout(std430, binding = 3) readonly buffer Biasb { float bias[]; };
 
 layout(push_constant) uniform PC {
@@ -66,29 +70,68 @@ void main() {
     vec4 acc[TM * TN / 4u]; // row i, columns 4q..4q+3 at acc[i * TN/4 + q]
     [[unroll]] for (uint i = 0u; i < TM * TN / 4u; ++i) acc[i] = vec4(0.0);
 
+    // vec4 loads need 16-byte aligned rows.
+    bool aVec = ((aBase | pc.lda) & 3u) == 0u;
+    bool bVec = ((bBase | pc.ldb) & 3u) == 0u;
+
     for (uint k0 = 0u; k0 < pc.K; k0 += BK) {
-        // A tile: BM x BK; consecutive invocations read consecutive
-        // addresses of A in either layout.
-        for (uint e = tid; e < BM * BK; e += WG) {
-            uint m, k;
-            if (TRANS_A == 1u) { m = e % BM; k = e / BM; } else { k = e % BK; m = e / BK; }
+        // A tile, BM x BK, four floats per load: along k when A is stored
+        // M x K, along m when it is stored K x M (transposed).
+        for (uint e = tid; e < BM * BK / 4u; e += WG) {
+            uint m, k; // the first of the four elements
+            if (TRANS_A == 1u) { m = 4u * (e % (BM / 4u)); k = e / (BM / 4u); } else { k = 4u * (e % (BK / 4u)); m = e / (BK / 4u); }
             uint gm = m0 + m, gk = k0 + k;
-            float v = 0.0;
-            if (gm < pc.M && gk < pc.K) {
-                v = TRANS_A == 1u ? a[aBase + gk * pc.lda + gm] : a[aBase + gm * pc.lda + gk];
+            vec4 v = vec4(0.0);
+            if (TRANS_A == 1u) {
+                if (gk < pc.K) {
+                    uint base = aBase + gk * pc.lda + gm;
+                    if (aVec && gm + 3u < pc.M) {
+                        v = a4[base >> 2];
+                    } else {
+                        for (uint q = 0u; q < 4u; ++q) if (gm + q < pc.M) v[q] = a[base + q];
+                    }
+                }
+                As[(k * BM + m) >> 2] = v;
+            } else {
+                if (gm < pc.M) {
+                    uint base = aBase + gm * pc.lda + gk;
+                    if (aVec && gk + 3u < pc.K) {
+                        v = a4[base >> 2];
+                    } else {
+                        for (uint q = 0u; q < 4u; ++q) if (gk + q < pc.K) v[q] = a[base + q];
+                    }
+                }
+                for (uint q = 0u; q < 4u; ++q) As[((k + q) * BM + m) >> 2][m & 3u] = v[q];
             }
-            As[(k * BM + m) >> 2][m & 3u] = v;
         }
-        // B tile: BK x BN.
-        for (uint e = tid; e < BK * BN; e += WG) {
+        // B tile, BK x BN: along n when B is stored K x N, along k when it
+        // is stored N x K (transposed).
+        for (uint e = tid; e < BK * BN / 4u; e += WG) {
             uint n, k;
-            if (TRANS_B == 1u) { k = e % BK; n = e / BK; } else { n = e % BN; k = e / BN; }
+            if (TRANS_B == 1u) { k = 4u * (e % (BK / 4u)); n = e / (BK / 4u); } else { n = 4u * (e % (BN / 4u)); k = e / (BN / 4u); }
             uint gn = n0 + n, gk = k0 + k;
-            float v = 0.0;
-            if (gn < pc.N && gk < pc.K) {
-                v = TRANS_B == 1u ? b[bBase + gn * pc.ldb + gk] : b[bBase + gk * pc.ldb + gn];
+            vec4 v = vec4(0.0);
+            if (TRANS_B == 1u) {
+                if (gn < pc.N) {
+                    uint base = bBase + gn * pc.ldb + gk;
+                    if (bVec && gk + 3u < pc.K) {
+                        v = b4[base >> 2];
+                    } else {
+                        for (uint q = 0u; q < 4u; ++q) if (gk + q < pc.K) v[q] = b[base + q];
+                    }
+                }
+                for (uint q = 0u; q < 4u; ++q) Bs[((k + q) * BN + n) >> 2][n & 3u] = v[q];
+            } else {
+                if (gk < pc.K) {
+                    uint base = bBase + gk * pc.ldb + gn;
+                    if (bVec && gn + 3u < pc.N) {
+                        v = b4[base >> 2];
+                    } else {
+                        for (uint q = 0u; q < 4u; ++q) if (gn + q < pc.N) v[q] = b[base + q];
+                    }
+                }
+                Bs[(k * BN + n) >> 2] = v;
             }
-            Bs[(k * BN + n) >> 2][n & 3u] = v;
         }
         barrier();
         [[unroll]] for (uint k = 0u; k < BK; ++k) {
