@@ -46,7 +46,11 @@ func choosePresets(p vulkan.Properties) gemmPresets {
 
 // Gemm computes batched C = act(alpha*op(A)*op(B) + beta*C + bias) with the
 // tiled shader.
-func (d *Device) Gemm(p device.GemmParams) {
+func (d *Device) Gemm(p device.GemmParams) { d.gemmOp(p, false) }
+
+// gemmOp is Gemm; with rowBias the bias has M values, one per row of C
+// (the convolution's per-channel bias).
+func (d *Device) gemmOp(p device.GemmParams, rowBias bool) {
 	if p.M < 0 || p.N < 0 || p.K < 0 || p.Batch < 0 {
 		panic(fmt.Sprintf("vulkan: Gemm: negative size M=%d N=%d K=%d batch=%d", p.M, p.N, p.K, p.Batch))
 	}
@@ -75,9 +79,15 @@ func (d *Device) Gemm(p device.GemmParams) {
 	check("B", p.B, br, bc, b)
 	check("C", p.C, p.M, p.N, c)
 	bias := a
+	biasMode := uint32(0)
 	if p.Bias != nil {
 		bias = d.buf("Gemm", p.Bias)
-		device.CheckLen("vulkan: Gemm", "bias", p.Bias, p.BiasOffset, p.N)
+		n := p.N
+		biasMode = 1
+		if rowBias {
+			n, biasMode = p.M, 2
+		}
+		device.CheckLen("vulkan: Gemm", "bias", p.Bias, p.BiasOffset, n)
 	}
 	switch p.Act {
 	case device.UnaryIdentity, device.UnaryReLU, device.UnaryLeakyReLU, device.UnarySigmoid, device.UnaryTanh:
@@ -97,7 +107,7 @@ func (d *Device) Gemm(p device.GemmParams) {
 	}
 	hasBeta := p.Beta != 0 || p.K == 0
 	pipe := d.pipeline("gemm", 4, 17, uint32(t.invocations()), uint32(t.bm), uint32(t.bn), uint32(t.bk), uint32(t.tm), uint32(t.tn),
-		b2u(p.TransA), b2u(p.TransB), b2u(p.Bias != nil), uint32(p.Act), b2u(hasBeta))
+		b2u(p.TransA), b2u(p.TransB), biasMode, uint32(p.Act), b2u(hasBeta))
 	for base := 0; base < batches; base += 65535 {
 		nb := min(batches-base, 65535)
 		pc := push(nil).u(p.M).u(p.N).u(p.K).u(max(p.A.LD, 1)).u(max(p.B.LD, 1)).u(max(p.C.LD, 1)).

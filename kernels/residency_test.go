@@ -10,21 +10,36 @@ import (
 	"github.com/vkgrad/vkgrad/tensor"
 )
 
-// TestTrainingStaysOnDevice trains a small MLP on the Vulkan device and
-// checks, from the device's counters, that a step uploads only its batch,
+// TestTrainingStaysOnDevice trains a small MLP and a small CNN on the Vulkan
+// device and checks, from the device's counters, that a step uploads only
+// its batch,
 // downloads nothing unless the loss is read, submits a small fixed number
 // of times (not once per op), and that device memory is flat from step 10
 // to step 100.
 func TestTrainingStaysOnDevice(t *testing.T) {
 	d := testDevices(t)[0].d
 	nn.ManualSeed(1)
-	model := nn.NewSequential(
+	mlp := nn.NewSequential(
 		nn.NewLinear(d, 20, 32, nn.WithActivation(device.UnaryReLU, 0)),
 		nn.NewDropout(0.2),
 		nn.NewLinear(d, 32, 5),
 	)
-	opt := nn.NewRMSprop(model.Params(), nn.RMSpropConfig{LR: 1e-3})
-	xs := make([]float32, 16*20)
+	cnn := nn.NewSequential(
+		nn.NewConv2d(d, 1, 4, 3, nn.Padding(1)), nn.ReLU(), nn.NewMaxPool2d(2, 2, 0),
+		nn.NewConv2d(d, 4, 6, 3, nn.Padding(1)), nn.ReLU(), nn.NewAvgPool2d(2, 2, 0),
+		nn.NewFlatten(), nn.NewLinear(d, 6, 5),
+	)
+	t.Run("mlp", func(t *testing.T) {
+		trainSteps(t, d, mlp, nn.NewRMSprop(mlp.Params(), nn.RMSpropConfig{LR: 1e-3}), []int{16, 20})
+	})
+	t.Run("cnn", func(t *testing.T) {
+		trainSteps(t, d, cnn, nn.NewAdam(cnn.Params(), nn.AdamConfig{LR: 1e-3}), []int{16, 1, 4, 5})
+	})
+}
+
+func trainSteps(t *testing.T, d *Device, model nn.Module, opt nn.Optimizer, shape []int) {
+	n := device.NumElements(shape)
+	xs := make([]float32, n)
 	ys := make([]float32, 16)
 	for i := range xs {
 		xs[i] = float32(i%7) / 7
@@ -37,7 +52,7 @@ func TestTrainingStaysOnDevice(t *testing.T) {
 		before := d.Stats()
 		readLoss := step%10 == 0
 		tensor.Tidy(func() {
-			x := tensor.FromSlice(d, xs, 16, 20)
+			x := tensor.FromSlice(d, xs, shape...)
 			y := tensor.FromSlice(d, ys, 16)
 			loss := nn.CrossEntropy(model.Forward(x), y)
 			loss.Backward()

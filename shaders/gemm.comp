@@ -18,7 +18,7 @@ layout(constant_id = 4) const uint TM = 4u;
 layout(constant_id = 5) const uint TN = 4u;
 layout(constant_id = 6) const uint TRANS_A = 0u;
 layout(constant_id = 7) const uint TRANS_B = 0u;
-layout(constant_id = 8) const uint HAS_BIAS = 0u;
+layout(constant_id = 8) const uint HAS_BIAS = 0u; // 1: one per column, 2: one per row
 layout(constant_id = 9) const uint ACT = 0u; // a device.UnaryOp
 layout(constant_id = 10) const uint HAS_BETA = 0u;
 
@@ -160,6 +160,7 @@ void main() {
             float v = pc.alpha * acc[i * (TN / 4u) + j / 4u][j & 3u];
             if (HAS_BETA == 1u) v += pc.beta * c[ci];
             if (HAS_BIAS == 1u) v += bias[pc.biasOff + gn];
+            if (HAS_BIAS == 2u) v += bias[pc.biasOff + gm];
             c[ci] = act(v);
         }
     }

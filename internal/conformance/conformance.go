@@ -7,10 +7,8 @@
 package conformance
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/vkgrad/vkgrad/device"
@@ -56,12 +54,6 @@ func Const(v float32) func(r *rand.Rand, i int) float32 {
 	return func(*rand.Rand, int) float32 { return v }
 }
 
-// Missing reports whether a panic value says the backend lacks the op's
-// kernel, which the suite reports as a skip rather than a failure.
-func Missing(r any) bool {
-	return r != nil && strings.Contains(fmt.Sprint(r), "has no Vulkan kernel yet")
-}
-
 // Run runs every case on dev and on ref and compares them.
 func Run(t *testing.T, dev, ref device.Device) {
 	for _, c := range Cases() {
@@ -89,25 +81,7 @@ func runCase(t *testing.T, c Case, dev, ref device.Device) {
 			bufs[i] = d.Alloc(len(host[i]))
 			d.Upload(bufs[i], 0, host[i])
 		}
-		skipped := false
-		func() {
-			defer func() {
-				if rec := recover(); rec != nil {
-					if k == 1 && Missing(rec) {
-						skipped = true
-						return
-					}
-					panic(rec)
-				}
-			}()
-			c.Run(d, bufs)
-		}()
-		if skipped {
-			for _, b := range bufs {
-				d.Release(b)
-			}
-			t.Skipf("%s: %s has no kernel for this op yet", dev.Info().Backend, c.Name)
-		}
+		c.Run(d, bufs)
 		if err := d.Sync(); err != nil {
 			t.Fatal(err)
 		}
