@@ -16,7 +16,7 @@ type namedDevice struct {
 }
 
 // testDevices opens every Vulkan device, and the first one again with
-// staging forced and with descriptor pools instead of push descriptors, closing them when the test ends; without a device the
+// staging forced and with descriptor pools and no subgroup operations, closing them when the test ends; without a device the
 // test is skipped with the reason.
 func testDevices(t *testing.T) []namedDevice {
 	t.Helper()
@@ -40,12 +40,13 @@ func testDevices(t *testing.T) []namedDevice {
 		t.Fatal(err)
 	}
 	out = append(out, namedDevice{"vulkan:0-staging", d})
-	// The path of devices without push descriptors, forced.
-	d, err = Open(vulkan.Options{Index: 0, NoPushDescriptors: true})
+	// The paths of devices without push descriptors or subgroup
+	// operations, forced.
+	d, err = Open(vulkan.Options{Index: 0, NoPushDescriptors: true, NoSubgroups: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out = append(out, namedDevice{"vulkan:0-descriptor-pools", d})
+	out = append(out, namedDevice{"vulkan:0-portable", d})
 	t.Cleanup(func() {
 		for _, nd := range out {
 			if err := nd.d.Close(); err != nil {

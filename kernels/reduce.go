@@ -72,7 +72,11 @@ func (d *Device) Reduce(op device.ReduceOp, shape []int, axes []int, dst device.
 }
 
 func (d *Device) reducePass(op uint32, dst, src *vulkan.Buffer, nOut, nRed, parts, chunk int, ks, kst, rs, rst []int, off int, scale float32) {
-	p := d.pipeline("reduce", 2, 5+2*maxRankReduce+1+2*maxRankReduce+2, d.wg, op)
+	shader := "reduce"
+	if d.rt.Properties().SubgroupArithmetic {
+		shader = "reduce_sg" // subgroup operations first
+	}
+	p := d.pipeline(shader, 2, 5+2*maxRankReduce+1+2*maxRankReduce+2, d.wg, op)
 	pc := push(nil).u(nOut).u(nRed).u(parts).u(chunk).
 		u(len(ks)).arr(ks, maxRankReduce).arr(kst, maxRankReduce).
 		u(len(rs)).arr(rs, maxRankReduce).arr(rst, maxRankReduce).

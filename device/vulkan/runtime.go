@@ -346,6 +346,9 @@ func Open(o Options) (*Runtime, error) {
 	}
 	r := &Runtime{props: phys[i].props, inst: inst, pd: phys[i].pd, qfi: uint32(phys[i].qfi), msgr: msgr, validate: o.Validate, profile: o.Profile}
 	r.pushDesc = r.props.PushDescriptors && !o.NoPushDescriptors && !envOn("VKGRAD_NO_PUSH_DESCRIPTORS")
+	if o.NoSubgroups || envOn("VKGRAD_NO_SUBGROUPS") {
+		r.props.SubgroupArithmetic = false
+	}
 	if err := r.createDevice(); err != nil {
 		return fail(err)
 	}

@@ -30,6 +30,9 @@ type Options struct {
 	// even where VK_KHR_push_descriptor is present (VKGRAD_NO_PUSH_DESCRIPTORS=1
 	// too): the path of devices without it.
 	NoPushDescriptors bool
+	// NoSubgroups hides the device's subgroup operations from the kernels
+	// (VKGRAD_NO_SUBGROUPS=1 too), so they take their shared-memory paths.
+	NoSubgroups bool
 }
 
 // Properties are the facts about the device that kernels choose their
