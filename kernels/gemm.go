@@ -18,10 +18,33 @@ type gemmTile struct {
 func (t gemmTile) invocations() int { return (t.bm / t.tm) * (t.bn / t.tn) }
 func (t gemmTile) shared() int      { return 4 * t.bk * (t.bm + t.bn) }
 
-// gemmPresets are the tiles chosen for the device: large for big outputs,
-// small for outputs with few rows or columns.
+// gemmPresets are the tiles chosen for the device: huge (128x128) for
+// big outputs, large (64x64) for medium ones, small (32x32) for outputs
+// with few rows or columns.
 type gemmPresets struct {
-	large, small gemmTile
+	huge, large, small gemmTile
+}
+
+// pick chooses the tile for an M x N output.
+func (g gemmPresets) pick(m, n int) gemmTile {
+	switch {
+	case m >= 2*g.huge.bm && n >= 2*g.huge.bn:
+		return g.huge
+	case m >= g.large.bm && n >= g.large.bn:
+		return g.large
+	}
+	return g.small
+}
+
+// splitK is the number of slices of K an M x N x K product is cut into, so
+// that a product with few output tiles and a long K still gives the GPU
+// enough workgroups (the slices are summed by the reduction kernel).
+func splitK(tiles, k, bk int) int {
+	const target = 64 // workgroups that keep a large GPU busy
+	if tiles >= target || k < 16*bk {
+		return 1
+	}
+	return min((target+tiles-1)/tiles, k/(4*bk))
 }
 
 // choosePresets picks the largest tiles the device's workgroup and shared
@@ -39,6 +62,7 @@ func choosePresets(p vulkan.Properties) gemmPresets {
 		return gemmTile{16, 16, 8, 4, 4} // 16 invocations: every device has them
 	}
 	return gemmPresets{
+		huge:  pick([]gemmTile{{128, 128, 16, 8, 8}, {64, 64, 16, 4, 4}, {32, 32, 16, 4, 4}}),
 		large: pick([]gemmTile{{64, 64, 16, 4, 4}, {64, 64, 16, 8, 8}, {32, 32, 16, 4, 4}}),
 		small: pick([]gemmTile{{32, 32, 16, 4, 4}, {16, 16, 16, 4, 4}}),
 	}
@@ -97,13 +121,16 @@ func (d *Device) gemmOp(p device.GemmParams, rowBias bool) {
 	if p.M == 0 || p.N == 0 {
 		return
 	}
-	t := d.gemm.large
-	if p.M < t.bm || p.N < t.bn {
-		t = d.gemm.small
-	}
+	t := d.gemm.pick(p.M, p.N)
 	gx, gy := (p.N+t.bn-1)/t.bn, (p.M+t.bm-1)/t.bm
 	if gx > 65535 || gy > 65535 {
 		panic(fmt.Sprintf("vulkan: Gemm: %dx%d output needs a %dx%d grid, over the 65535 limit", p.M, p.N, gx, gy))
+	}
+	// Split K for single products with few tiles and a long K, when the
+	// epilogue is a plain scaling (the reduction applies alpha).
+	if s := splitK(gx*gy, p.K, t.bk); s > 1 && batches == 1 && p.Beta == 0 && p.Bias == nil && p.Act == device.UnaryIdentity {
+		d.gemmSplitK(p, s, a, b, c)
+		return
 	}
 	hasBeta := p.Beta != 0 || p.K == 0
 	pipe := d.pipeline("gemm", 4, 17, uint32(t.invocations()), uint32(t.bm), uint32(t.bn), uint32(t.bk), uint32(t.tm), uint32(t.tn),
@@ -114,5 +141,48 @@ func (d *Device) gemmOp(p device.GemmParams, rowBias bool) {
 			u(p.A.Offset).u(p.B.Offset).u(p.C.Offset).u(p.A.BatchStride).u(p.B.BatchStride).u(p.C.BatchStride).
 			f(p.Alpha).f(p.Beta).u(p.BiasOffset).f(p.ActAlpha).u(base)
 		d.rt.Dispatch(pipe, []*vulkan.Buffer{c, a, b, bias}, []bool{true, false, false, false}, pc, [3]uint32{uint32(gx), uint32(gy), uint32(nb)})
+	}
+}
+
+// gemmSplitK computes a single product as s products over slices of K, in
+// a batch written to a temporary [s, M, N], then sums the slices into C
+// (times alpha) with the reduction kernel.
+func (d *Device) gemmSplitK(p device.GemmParams, s int, a, b, c *vulkan.Buffer) {
+	chunk := (p.K + s - 1) / s
+	s = (p.K + chunk - 1) / chunk
+	tmp := d.rt.Alloc(s * p.M * p.N)
+	defer d.rt.Release(tmp)
+	// A slice of K starts chunk columns into A (rows when A is transposed)
+	// and chunk rows into B (columns when B is transposed).
+	aStep, bStep := chunk, chunk*p.B.LD
+	if p.TransA {
+		aStep = chunk * p.A.LD
+	}
+	if p.TransB {
+		bStep = chunk
+	}
+	full := p.K / chunk // slices of exactly chunk
+	part := device.GemmParams{TransA: p.TransA, TransB: p.TransB, M: p.M, N: p.N, K: chunk, Batch: full, Alpha: 1,
+		A: device.Matrix{Buf: p.A.Buf, Offset: p.A.Offset, LD: p.A.LD, BatchStride: aStep},
+		B: device.Matrix{Buf: p.B.Buf, Offset: p.B.Offset, LD: p.B.LD, BatchStride: bStep},
+		C: device.Matrix{Buf: tmp, LD: p.N, BatchStride: p.M * p.N}}
+	d.gemmOp(part, false)
+	if rest := p.K - full*chunk; rest > 0 {
+		part.K, part.Batch = rest, 1
+		part.A.Offset += full * aStep
+		part.B.Offset += full * bStep
+		part.C.Offset = full * p.M * p.N
+		d.gemmOp(part, false)
+	}
+	// C (rows of LD) = alpha * sum over slices.
+	dst := c
+	direct := p.C.Offset == 0 && p.C.LD == p.N
+	if !direct {
+		dst = d.rt.Alloc(p.M * p.N)
+		defer d.rt.Release(dst)
+	}
+	d.reduceScaled(device.ReduceSum, []int{s, p.M * p.N}, []int{0}, dst, device.Contiguous(tmp, 0, []int{s, p.M * p.N}), p.Alpha)
+	if !direct {
+		d.CopyStrided([]int{p.M, p.N}, device.Strided{Buf: c, Offset: p.C.Offset, Strides: []int{p.C.LD, 1}}, device.Contiguous(dst, 0, []int{p.M, p.N}))
 	}
 }

@@ -15,6 +15,12 @@ const maxRankReduce = 4
 // when there are few outputs and many elements each, several workgroups
 // whose partial results a second pass combines.
 func (d *Device) Reduce(op device.ReduceOp, shape []int, axes []int, dst device.Buffer, src device.Strided) {
+	d.reduceScaled(op, shape, axes, dst, src, 1)
+}
+
+// reduceScaled is Reduce with the result multiplied by factor (sums and
+// means only).
+func (d *Device) reduceScaled(op device.ReduceOp, shape []int, axes []int, dst device.Buffer, src device.Strided, factor float32) {
 	for i, a := range axes {
 		if a < 0 || a >= len(shape) || (i > 0 && a <= axes[i-1]) {
 			panic(fmt.Sprintf("vulkan: Reduce: axes %v must be sorted, distinct and within rank %d of shape %v", axes, len(shape), shape))
@@ -49,9 +55,9 @@ func (d *Device) Reduce(op device.ReduceOp, shape []int, axes []int, dst device.
 	if op == device.ReduceMean {
 		opCode = uint32(device.ReduceSum)
 	}
-	scale := float32(1)
+	scale := factor
 	if op == device.ReduceMean {
-		scale = 1 / float32(nRed)
+		scale = factor / float32(nRed)
 	}
 	wg := int(d.wg)
 	parts := 1

@@ -30,6 +30,11 @@ func gemmCases() []Case {
 		{m: 31, n: 29, k: 37, alpha: 1, bias: true, act: device.UnaryTanh},
 		{m: 8, n: 9, k: 10, alpha: 1, act: device.UnaryLeakyReLU, batch: 2},
 		{m: 70, n: 66, k: 3, alpha: 1, bias: true, act: device.UnarySigmoid},
+		// 128x128 tiles.
+		{m: 257, n: 300, k: 40, alpha: 1},
+		// Split K: few output tiles, a long K; with an uneven last slice.
+		{m: 16, n: 10, k: 4099, alpha: 0.5},
+		{m: 10, n: 70, k: 2048, alpha: 1, pad: 1},
 	}
 	var cs []Case
 	for _, g := range gcs {
