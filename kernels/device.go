@@ -5,6 +5,7 @@ package kernels
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/vkgrad/vkgrad/device"
 	"github.com/vkgrad/vkgrad/device/vulkan"
@@ -128,4 +129,63 @@ func (d *Device) Close() error { return d.rt.Close() }
 // Fill sets n elements to v (vkCmdFillBuffer: no shader).
 func (d *Device) Fill(dst device.Buffer, offset, n int, v float32) {
 	d.rt.Fill(d.out("Fill", dst, offset, n), offset, n, math.Float32bits(v))
+}
+
+// GPUTime is the total GPU time of the dispatches recorded so far, from
+// timestamps; it is zero unless the device was opened with profiling. It
+// waits for recorded work.
+func (d *Device) GPUTime() time.Duration {
+	var t time.Duration
+	for _, k := range d.rt.Profile() {
+		t += k.Total
+	}
+	return t
+}
+
+// Profiling reports whether dispatches are timed with GPU timestamps.
+func (d *Device) Profiling() bool { return d.rt.Profiling() }
+
+// PeakFLOPS measures the device's fp32 throughput with chains of fused
+// multiply-adds, in FLOP/s: the chain grows until a run takes 20 ms, then
+// the best of three runs counts, timed by GPU timestamps where the device
+// is profiling and by the wall clock around a Sync otherwise.
+func (d *Device) PeakFLOPS() (float64, error) {
+	const groups = 1024
+	n := groups * int(d.wg)
+	out := d.rt.Alloc(n)
+	defer d.rt.Release(out)
+	p := d.pipeline("fma_peak", 1, 3, d.wg)
+	timed := func(iters int) (time.Duration, error) {
+		g0 := d.GPUTime()
+		start := time.Now()
+		d.dispatch(p, grid(groups), push(nil).u(iters).f(0.999).f(0.001), 1, out)
+		if err := d.Sync(); err != nil {
+			return 0, err
+		}
+		if d.Profiling() {
+			return d.GPUTime() - g0, nil
+		}
+		return time.Since(start), nil
+	}
+	iters := 64
+	for {
+		el, err := timed(iters)
+		if err != nil {
+			return 0, err
+		}
+		if el >= 20*time.Millisecond || iters >= 1<<20 {
+			break
+		}
+		iters *= 2
+	}
+	best := time.Duration(1<<63 - 1)
+	for i := 0; i < 3; i++ {
+		el, err := timed(iters)
+		if err != nil {
+			return 0, err
+		}
+		best = min(best, el)
+	}
+	// Eight vec4 FMAs per iteration: 8 * 4 * 2 FLOP.
+	return float64(n) * float64(iters) * 64 / best.Seconds(), nil
 }

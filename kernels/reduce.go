@@ -60,6 +60,11 @@ func (d *Device) reduceScaled(op device.ReduceOp, shape []int, axes []int, dst d
 		scale = factor / float32(nRed)
 	}
 	wg := int(d.wg)
+	if nRed <= 256 && nOut >= wg {
+		// Many short reductions: an invocation per output.
+		d.reducePass(opCode, out, sb, nOut, nRed, 0, nRed, ks, kst[1], rs, rStrides, src.Offset, scale)
+		return
+	}
 	parts := 1
 	if nOut < 64 && nRed > 4*wg {
 		parts = min((nRed+4*wg-1)/(4*wg), 1024)
@@ -77,17 +82,24 @@ func (d *Device) reduceScaled(op device.ReduceOp, shape []int, axes []int, dst d
 	}
 }
 
+// reducePass records one pass of the reduction kernel; parts 0 selects an
+// invocation per output.
 func (d *Device) reducePass(op uint32, dst, src *vulkan.Buffer, nOut, nRed, parts, chunk int, ks, kst, rs, rst []int, off int, scale float32) {
 	shader := "reduce"
 	if d.rt.Properties().SubgroupArithmetic {
 		shader = "reduce_sg" // subgroup operations first
 	}
-	p := d.pipeline(shader, 2, 5+2*maxRankReduce+1+2*maxRankReduce+2, d.wg, op)
+	perThread := parts == 0 // an invocation per output
+	p := d.pipeline(shader, 2, 5+2*maxRankReduce+1+2*maxRankReduce+2, d.wg, op, b2u(perThread))
+	groups := grid(nOut * parts)
+	if perThread {
+		groups, parts = d.elems(nOut), 1
+	}
 	pc := push(nil).u(nOut).u(nRed).u(parts).u(chunk).
 		u(len(ks)).arr(ks, maxRankReduce).arr(kst, maxRankReduce).
 		u(len(rs)).arr(rs, maxRankReduce).arr(rst, maxRankReduce).
 		u(off).f(scale)
-	d.dispatch(p, grid(nOut*parts), pc, 1, dst, src)
+	d.dispatch(p, groups, pc, 1, dst, src)
 }
 
 const maxRankArg = 5

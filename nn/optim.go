@@ -19,6 +19,9 @@ type Optimizer interface {
 	// LR is the learning rate; SetLR changes it (for schedules).
 	LR() float32
 	SetLR(lr float32)
+	// Release frees the optimizer's state on the device; the next Step
+	// starts it afresh.
+	Release()
 }
 
 // slots keeps an optimizer's parameters and per-parameter state tensors.
@@ -61,6 +64,17 @@ func (s *slots) each(fill map[int]float32, fn func(p *tensor.Tensor, step int, s
 func (s *slots) ZeroGrad() {
 	for _, p := range s.params {
 		p.Tensor.ZeroGrad()
+	}
+}
+
+// Release frees every state tensor and restarts the step counts.
+func (s *slots) Release() {
+	for i, st := range s.state {
+		for j, t := range st {
+			t.Release()
+			st[j] = nil
+		}
+		s.steps[i] = 0
 	}
 }
 

@@ -255,3 +255,19 @@ func TestSafetensorsErrorsLoadNothing(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+func TestOptimizerRelease(t *testing.T) {
+	d := cpu.New()
+	lin := nn.NewLinear(d, 3, 2)
+	opt := nn.NewAdam(lin.Params(), nn.AdamConfig{LR: 0.1})
+	tensor.Tidy(func() {
+		lin.Forward(tensor.Ones(d, 4, 3)).Sum().Backward()
+		opt.Step()
+		opt.ZeroGrad()
+	})
+	before := d.Stats().LiveBuffers
+	opt.Release()
+	if got := d.Stats().LiveBuffers; got != before-4 {
+		t.Fatalf("Release freed %d buffers, want Adam's 4 (2 moments for 2 params)", before-got)
+	}
+}

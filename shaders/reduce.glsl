@@ -11,6 +11,9 @@
 #include "strided.glsl"
 
 layout(constant_id = 1) const uint OP = 0u; // 0 sum, 2 max, 3 min (as device.ReduceOp; mean is sum)
+// PER_THREAD = 1: one invocation per output walks all its elements (short
+// reductions with many outputs, such as a bias gradient).
+layout(constant_id = 2) const uint PER_THREAD = 0u;
 
 layout(std430, binding = 0) writeonly buffer Dst { float dst[]; };
 layout(std430, binding = 1) readonly buffer Src { float src[]; };
@@ -43,6 +46,17 @@ float combine(float acc, float v) {
 }
 
 void main() {
+    if (PER_THREAD == 1u) {
+        uint o = flatIndex();
+        if (o >= pc.nOut) return;
+        uint base = stridedOffset(o, pc.keptRank, pc.keptShape, pc.srcOff, pc.keptStride);
+        float acc = identity();
+        for (uint r = 0u; r < pc.nRed; ++r) {
+            acc = combine(acc, src[stridedOffset(r, pc.redRank, pc.redShape, base, pc.redStride)]);
+        }
+        dst[o] = acc * pc.scale;
+        return;
+    }
     uint g = groupIndex();
     if (g >= pc.nOut * pc.parts) return;
     uint o = g / pc.parts, part = g % pc.parts;

@@ -70,9 +70,13 @@ func (r *Runtime) ProfileTable() string {
 	return b.String()
 }
 
-// report prints the table to stderr at Close when profiling.
+// report prints the table to stderr at Close when VKGRAD_PROFILE=1 (other
+// values, such as "timestamps", time dispatches without printing).
 func (p *profiler) report(r *Runtime) {
-	if r.profile && len(p.times) > 0 {
+	if r.profile && os.Getenv("VKGRAD_PROFILE") == "1" && len(p.times) > 0 {
 		fmt.Fprintf(os.Stderr, "vkgrad profile (%s):\n%s", r.props.Name, r.ProfileTable())
 	}
 }
+
+// Profiling reports whether dispatches are timed with GPU timestamps.
+func (r *Runtime) Profiling() bool { return r.profile && r.props.TimestampBits > 0 }

@@ -1,0 +1,165 @@
+// Package bench is vkgrad's CPU-against-GPU benchmark suite: the same work
+// (GEMM, convolution, pooling, losses, elementwise ops, whole training
+// steps) on every device, after a warm-up, repeated, reported as the median
+// with its spread, beside reference columns (gonum's SGEMM called directly,
+// the device's measured fp32 peak). cmd/vkbench is its command line.
+package bench
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/vkgrad/vkgrad/device"
+)
+
+// Case is one benchmark: the same work on every device.
+type Case struct {
+	// Group is the family ("gemm", "conv2d", "train", ...) and Name the
+	// shapes.
+	Group, Name string
+	// Size is the x coordinate of the case in plots (n of a square GEMM);
+	// 0 keeps it out of plots.
+	Size int
+	// Work is what one run does, in units of Unit's numerator; Scale
+	// divides the rate (1e9 for GFLOP/s and GB/s, 1 for samples/s).
+	Work  float64
+	Unit  string
+	Scale float64
+	// Setup prepares the case on a device and returns the function that
+	// records one run, and the cleanup. A nil run means the case does not
+	// apply to the device.
+	Setup func(d device.Device) (run func(), cleanup func())
+	// Host, when not nil, runs the same work on the host reference
+	// (gonum's pure-Go BLAS, called directly).
+	Host func() (run func())
+}
+
+// Target is a column of the report: a device, or the host reference when
+// Dev is nil.
+type Target struct {
+	Name string
+	Dev  device.Device
+	// Peak is the measured fp32 peak in FLOP/s, 0 when unknown.
+	Peak float64
+	// PeakSource says where Peak comes from.
+	PeakSource string
+}
+
+// Result is one case on one target.
+type Result struct {
+	Group, Name, Target string
+	Size                int
+	Unit                string
+	// Seconds per run: the median, the fastest and the slowest.
+	Median, Min, Max float64
+	// Rate is Work/Median/Scale; Spread is (Max-Min)/Median.
+	Rate, Spread float64
+	// PeakFraction is the rate as a fraction of the target's peak (GFLOP/s
+	// cases on targets with a known peak), else 0.
+	PeakFraction float64
+	// Timing says how runs were timed: "gpu-timestamps" or "wall-clock".
+	Timing string
+	Reps   int
+}
+
+// Options configure Run.
+type Options struct {
+	// Warmup runs precede timing (pipeline creation, pools); Reps are
+	// timed, and more are run, up to MaxReps, until MinTime has passed.
+	Warmup, Reps, MaxReps int
+	MinTime               time.Duration
+}
+
+// gpuTimer is implemented by devices that time their work with GPU
+// timestamps (the Vulkan backend opened with profiling).
+type gpuTimer interface {
+	Profiling() bool
+	GPUTime() time.Duration
+}
+
+// Run runs every case on every target and returns the results in case
+// order. Progress lines go to progress when it is not nil.
+func Run(cases []Case, targets []Target, o Options, progress io.Writer) []Result {
+	var out []Result
+	for _, c := range cases {
+		for _, t := range targets {
+			r, ok := runOne(c, t, o)
+			if !ok {
+				continue
+			}
+			out = append(out, r)
+			if progress != nil {
+				fmt.Fprintf(progress, "%-12s %-28s %-22s %10.3g %s (±%.0f%%, %s)\n", c.Group, c.Name, t.Name, r.Rate, r.Unit, 100*r.Spread/2, r.Timing)
+			}
+		}
+	}
+	return out
+}
+
+func runOne(c Case, t Target, o Options) (Result, bool) {
+	var run, cleanup func()
+	var sync func() error
+	timing := "wall-clock"
+	var timer gpuTimer
+	if t.Dev == nil {
+		if c.Host == nil {
+			return Result{}, false
+		}
+		run, cleanup, sync = c.Host(), func() {}, func() error { return nil }
+	} else {
+		run, cleanup = c.Setup(t.Dev)
+		if run == nil {
+			return Result{}, false
+		}
+		sync = t.Dev.Sync
+		if g, ok := t.Dev.(gpuTimer); ok && g.Profiling() {
+			timer, timing = g, "gpu-timestamps"
+		}
+	}
+	defer cleanup()
+	for i := 0; i < max(o.Warmup, 1); i++ {
+		run()
+	}
+	if err := sync(); err != nil {
+		return Result{Group: c.Group, Name: c.Name, Target: t.Name, Unit: c.Unit, Timing: "failed: " + err.Error()}, true
+	}
+	var secs []float64
+	start := time.Now()
+	for len(secs) < max(o.Reps, 1) || (time.Since(start) < o.MinTime && len(secs) < max(o.MaxReps, o.Reps)) {
+		var g0 time.Duration
+		if timer != nil {
+			g0 = timer.GPUTime()
+		}
+		t0 := time.Now()
+		run()
+		if err := sync(); err != nil {
+			return Result{Group: c.Group, Name: c.Name, Target: t.Name, Unit: c.Unit, Timing: "failed: " + err.Error()}, true
+		}
+		el := time.Since(t0)
+		if timer != nil {
+			el = timer.GPUTime() - g0
+		}
+		secs = append(secs, el.Seconds())
+	}
+	sort.Float64s(secs)
+	med := secs[len(secs)/2]
+	if len(secs)%2 == 0 {
+		med = (secs[len(secs)/2-1] + secs[len(secs)/2]) / 2
+	}
+	r := Result{Group: c.Group, Name: c.Name, Target: t.Name, Size: c.Size, Unit: c.Unit,
+		Median: med, Min: secs[0], Max: secs[len(secs)-1], Timing: timing, Reps: len(secs)}
+	if med > 0 {
+		r.Rate = c.Work / med / c.Scale
+		r.Spread = (r.Max - r.Min) / med
+	}
+	if c.Unit == "GFLOP/s" && t.Peak > 0 {
+		r.PeakFraction = r.Rate * 1e9 / t.Peak
+	}
+	if math.IsInf(r.Rate, 0) {
+		r.Rate = 0
+	}
+	return r, true
+}

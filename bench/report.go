@@ -1,0 +1,235 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// TargetInfo describes a column of the report.
+type TargetInfo struct {
+	Name, Backend, Device, Kind, Driver, GEMM string
+	PeakGFLOPS                                float64 `json:",omitempty"`
+	PeakSource                                string  `json:",omitempty"`
+}
+
+// FirstRun is the cost of a fresh process's first result on a device.
+type FirstRun struct {
+	Target string
+	// Cache is "cold" (empty pipeline cache) or "warm" (the cache of an
+	// earlier run on disk).
+	Cache   string
+	Seconds float64
+}
+
+// Report is everything one vkbench run measured.
+type Report struct {
+	Time, GoVersion, Commit, Host string
+	Targets                       []TargetInfo
+	Results                       []Result
+	FirstRuns                     []FirstRun `json:",omitempty"`
+}
+
+// NewReport fills in the environment of the run.
+func NewReport(targets []Target, results []Result) *Report {
+	r := &Report{Time: time.Now().UTC().Format(time.RFC3339), GoVersion: runtime.Version(), Commit: commit(), Results: results}
+	r.Host, _ = os.Hostname()
+	for _, t := range targets {
+		ti := TargetInfo{Name: t.Name, Backend: "host", Device: "gonum's pure-Go SGEMM, called directly", PeakSource: t.PeakSource}
+		if t.Dev != nil {
+			info := t.Dev.Info()
+			ti.Backend, ti.Device, ti.Kind, ti.Driver, ti.GEMM = info.Backend, info.Name, info.Kind.String(), info.Driver, info.GEMM
+		}
+		if t.Peak > 0 {
+			ti.PeakGFLOPS = t.Peak / 1e9
+		}
+		r.Targets = append(r.Targets, ti)
+	}
+	return r
+}
+
+// commit is the VCS revision of the binary, or of the working directory.
+func commit() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				return s.Value
+			}
+		}
+	}
+	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+		return strings.TrimSpace(string(out))
+	}
+	return "unknown"
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// row is one case across targets.
+type row struct {
+	group, name, unit string
+	byTarget          map[string]Result
+}
+
+func (r *Report) rows() []row {
+	var rows []row
+	idx := map[string]int{}
+	for _, res := range r.Results {
+		key := res.Group + "\x00" + res.Name
+		i, ok := idx[key]
+		if !ok {
+			i = len(rows)
+			idx[key] = i
+			rows = append(rows, row{group: res.Group, name: res.Name, unit: res.Unit, byTarget: map[string]Result{}})
+		}
+		rows[i].byTarget[res.Target] = res
+	}
+	return rows
+}
+
+// cpuTarget is the name of the CPU column that ratios are taken against.
+func (r *Report) cpuTarget() string {
+	for _, t := range r.Targets {
+		if t.Backend == "cpu" {
+			return t.Name
+		}
+	}
+	return ""
+}
+
+func fmtRate(v float64) string {
+	switch {
+	case v == 0:
+		return "-"
+	case v >= 1000:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.3g", v)
+}
+
+// columns returns the header and the cells of the table: a rate per
+// target, then per non-CPU device its ratio to the CPU and its fraction of
+// peak.
+func (r *Report) columns() ([]string, [][]string) {
+	cpu := r.cpuTarget()
+	head := []string{"group", "case", "unit"}
+	for _, t := range r.Targets {
+		head = append(head, t.Name)
+	}
+	var gpus []TargetInfo
+	for _, t := range r.Targets {
+		if t.Backend != "cpu" && t.Backend != "host" {
+			gpus = append(gpus, t)
+			if cpu != "" {
+				head = append(head, t.Name+"/"+cpu)
+			}
+			if t.PeakGFLOPS > 0 {
+				head = append(head, t.Name+" % peak")
+			}
+		}
+	}
+	var cells [][]string
+	for _, rw := range r.rows() {
+		line := []string{rw.group, rw.name, rw.unit}
+		for _, t := range r.Targets {
+			line = append(line, fmtRate(rw.byTarget[t.Name].Rate))
+		}
+		for _, g := range gpus {
+			res, ok := rw.byTarget[g.Name]
+			if cpu != "" {
+				c, cok := rw.byTarget[cpu]
+				if ok && cok && c.Rate > 0 && res.Rate > 0 {
+					line = append(line, fmt.Sprintf("%.2f×", res.Rate/c.Rate))
+				} else {
+					line = append(line, "-")
+				}
+			}
+			if g.PeakGFLOPS > 0 {
+				if ok && res.PeakFraction > 0 {
+					line = append(line, fmt.Sprintf("%.1f%%", 100*res.PeakFraction))
+				} else {
+					line = append(line, "-")
+				}
+			}
+		}
+		cells = append(cells, line)
+	}
+	return head, cells
+}
+
+// WriteTable writes the terminal table.
+func (r *Report) WriteTable(w io.Writer) error {
+	for _, t := range r.Targets {
+		peak := ""
+		if t.PeakGFLOPS > 0 {
+			peak = fmt.Sprintf("; fp32 peak %.0f GFLOP/s (%s)", t.PeakGFLOPS, t.PeakSource)
+		}
+		fmt.Fprintf(w, "%-10s %s %s%s\n", t.Name, t.Device, t.Driver, peak)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head, cells := r.columns()
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, c := range cells {
+		fmt.Fprintln(tw, strings.Join(c, "\t")+"\t")
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, f := range r.FirstRuns {
+		fmt.Fprintf(w, "first result in a new process on %s, %s pipeline cache: %.2f s\n", f.Target, f.Cache, f.Seconds)
+	}
+	timings := map[string]bool{}
+	for _, res := range r.Results {
+		timings[res.Target+" "+res.Timing] = true
+	}
+	var ts []string
+	for t := range timings {
+		ts = append(ts, t)
+	}
+	fmt.Fprintf(w, "timing: %s; rates are medians of the timed runs\n", strings.Join(sortStrings(ts), ", "))
+	return nil
+}
+
+// WriteMarkdown writes the table in Markdown, for the README.
+func (r *Report) WriteMarkdown(w io.Writer) error {
+	head, cells := r.columns()
+	fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
+	for _, c := range cells {
+		fmt.Fprintf(w, "| %s |\n", strings.Join(c, " | "))
+	}
+	fmt.Fprintln(w)
+	for _, t := range r.Targets {
+		fmt.Fprintf(w, "- `%s`: %s %s\n", t.Name, t.Device, t.Driver)
+	}
+	for _, f := range r.FirstRuns {
+		fmt.Fprintf(w, "- first result in a new process on `%s`, %s pipeline cache: %.2f s\n", f.Target, f.Cache, f.Seconds)
+	}
+	_, err := fmt.Fprintf(w, "\n(Go %s, commit %s, %s)\n", r.GoVersion, r.Commit, r.Time)
+	return err
+}
+
+func sortStrings(s []string) []string {
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if s[j] < s[i] {
+				s[i], s[j] = s[j], s[i]
+			}
+		}
+	}
+	return s
+}

@@ -1,0 +1,201 @@
+// Command vkbench runs vkgrad's benchmark suite on every device side by
+// side: GEMM, convolution, pooling, losses, elementwise ops and training
+// steps, with gonum's SGEMM and each GPU's fp32 peak as references, and the
+// cost of a new process's first result with a cold and a warm pipeline
+// cache.
+//
+//	go run ./cmd/vkbench -quick              # a subset, under a minute even on lavapipe
+//	go run ./cmd/vkbench -json r.json -md r.md -plot gemm.svg
+//	go run ./cmd/vkbench -devices cpu,vulkan:0,gonum
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/vkgrad/vkgrad"
+	"github.com/vkgrad/vkgrad/bench"
+	"github.com/vkgrad/vkgrad/device"
+	"github.com/vkgrad/vkgrad/device/vulkan"
+	"github.com/vkgrad/vkgrad/tensor"
+)
+
+type config struct {
+	devices, jsonPath, mdPath, plotPath, groups string
+	quick, noFirstRun                          bool
+	reps                                       int
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.devices, "devices", "all", `comma-separated devices ("cpu", "vulkan:N", "gonum" for the host reference); "all" is every device and gonum`)
+	flag.BoolVar(&c.quick, "quick", false, "run a small subset (under a minute on a software GPU)")
+	flag.StringVar(&c.jsonPath, "json", "", "write the results as JSON to this file")
+	flag.StringVar(&c.mdPath, "md", "", "write the table as Markdown to this file")
+	flag.StringVar(&c.plotPath, "plot", "", "plot GFLOP/s against n for the square GEMMs into this .svg or .png file")
+	flag.StringVar(&c.groups, "groups", "", "only these case groups (comma-separated: gemm, conv2d, pool, softmax-ce, elementwise, train)")
+	flag.IntVar(&c.reps, "reps", 0, "timed runs per case (default 3 with -quick, else at least 5 and 1 s)")
+	flag.BoolVar(&c.noFirstRun, "no-first-run", false, "skip the first-result measurement (it starts new processes)")
+	child := flag.String("first-run-child", "", "internal: open this device, compute one result, exit")
+	flag.Parse()
+	log.SetFlags(0)
+	if *child != "" {
+		if err := firstResult(*child); err != nil {
+			log.Fatal("vkbench: ", err)
+		}
+		return
+	}
+	if err := run(c, os.Stdout); err != nil {
+		log.Fatal("vkbench: ", err)
+	}
+}
+
+// firstResult is what the child process does: open a device and read back
+// the result of a small network's forward pass.
+func firstResult(spec string) error {
+	d, err := vkgrad.Open(spec)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	x := tensor.Rand(d, 1, 64, 784)
+	w := tensor.Randn(d, 2, 128, 784)
+	y := tensor.Linear(x, w, nil, device.UnaryReLU, 0).Softmax(1).Sum()
+	_, err = y.Item()
+	return err
+}
+
+// measureFirstRun times new processes computing a first result on spec,
+// with an empty pipeline cache and then with the one the first left.
+func measureFirstRun(spec string) ([]bench.FirstRun, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "vkbench-cache-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	var out []bench.FirstRun
+	for _, cache := range []string{"cold", "warm"} {
+		cmd := exec.Command(exe, "-first-run-child", spec)
+		cmd.Env = append(os.Environ(), "VKGRAD_CACHE_DIR="+dir, "VKGRAD_PROFILE=0")
+		cmd.Stderr = os.Stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("first result on %s: %w", spec, err)
+		}
+		out = append(out, bench.FirstRun{Target: spec, Cache: cache, Seconds: time.Since(start).Seconds()})
+	}
+	return out, nil
+}
+
+func targetsFor(spec string) ([]string, error) {
+	if spec != "all" {
+		return strings.Split(spec, ","), nil
+	}
+	specs := []string{"cpu"}
+	if devs, err := vulkan.Devices(); err == nil {
+		for i := range devs {
+			specs = append(specs, fmt.Sprintf("vulkan:%d", i))
+		}
+	}
+	return append(specs, "gonum"), nil
+}
+
+func run(c config, w io.Writer) error {
+	specs, err := targetsFor(c.devices)
+	if err != nil {
+		return err
+	}
+	// GPU timestamps time the Vulkan runs (without the profile table).
+	os.Setenv("VKGRAD_PROFILE", "timestamps")
+	var targets []bench.Target
+	for _, s := range specs {
+		s = strings.TrimSpace(s)
+		if s == "gonum" {
+			targets = append(targets, bench.Target{Name: "gonum"})
+			continue
+		}
+		d, err := vkgrad.Open(s)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		peak, source := bench.Peak(d)
+		targets = append(targets, bench.Target{Name: s, Dev: d, Peak: peak, PeakSource: source})
+	}
+	cases := bench.Suite(c.quick)
+	if c.groups != "" {
+		keep := map[string]bool{}
+		for _, g := range strings.Split(c.groups, ",") {
+			keep[strings.TrimSpace(g)] = true
+		}
+		var sel []bench.Case
+		for _, cs := range cases {
+			if keep[cs.Group] {
+				sel = append(sel, cs)
+			}
+		}
+		cases = sel
+	}
+	o := bench.Options{Warmup: 2, Reps: 5, MaxReps: 50, MinTime: time.Second}
+	if c.quick {
+		o = bench.Options{Warmup: 1, Reps: 3, MaxReps: 3}
+	}
+	if c.reps > 0 {
+		o.Reps, o.MaxReps = c.reps, max(o.MaxReps, c.reps)
+	}
+	results := bench.Run(cases, targets, o, os.Stderr)
+	rep := bench.NewReport(targets, results)
+	if !c.noFirstRun {
+		for _, t := range targets {
+			if t.Dev == nil {
+				continue
+			}
+			fr, err := measureFirstRun(t.Name)
+			if err != nil {
+				return err
+			}
+			rep.FirstRuns = append(rep.FirstRuns, fr...)
+		}
+	}
+	if err := rep.WriteTable(w); err != nil {
+		return err
+	}
+	write := func(path string, fn func(io.Writer) error) error {
+		if path == "" {
+			return nil
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := fn(f); err != nil {
+			f.Close()
+			return err
+		}
+		fmt.Fprintf(w, "wrote %s\n", path)
+		return f.Close()
+	}
+	if err := write(c.jsonPath, rep.WriteJSON); err != nil {
+		return err
+	}
+	if err := write(c.mdPath, rep.WriteMarkdown); err != nil {
+		return err
+	}
+	if c.plotPath != "" {
+		if err := rep.Plot(c.plotPath); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "wrote %s\n", c.plotPath)
+	}
+	return nil
+}
