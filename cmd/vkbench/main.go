@@ -28,8 +28,8 @@ import (
 
 type config struct {
 	devices, jsonPath, mdPath, plotPath, groups string
-	quick, noFirstRun                          bool
-	reps                                       int
+	quick, noFirstRun                           bool
+	reps                                        int
 }
 
 func main() {
