@@ -20,13 +20,19 @@ func (r *Report) Plot(path string) error {
 	p.X.Label.Text = "n"
 	p.Y.Label.Text = "GFLOP/s"
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{}
 	byTarget := map[string]plotter.XYs{}
+	var ticks []plot.Tick
+	seen := map[int]bool{}
 	for _, res := range r.Results {
 		if res.Size > 0 && res.Rate > 0 {
 			byTarget[res.Target] = append(byTarget[res.Target], plotter.XY{X: float64(res.Size), Y: res.Rate})
+			if !seen[res.Size] {
+				seen[res.Size] = true
+				ticks = append(ticks, plot.Tick{Value: float64(res.Size), Label: fmt.Sprint(res.Size)})
+			}
 		}
 	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	if len(byTarget) == 0 {
 		return fmt.Errorf("bench: nothing to plot (no square GEMM results)")
 	}

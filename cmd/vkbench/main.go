@@ -10,6 +10,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -28,6 +29,7 @@ import (
 
 type config struct {
 	devices, jsonPath, mdPath, plotPath, groups string
+	from                                        string
 	quick, noFirstRun                           bool
 	reps                                        int
 }
@@ -42,6 +44,7 @@ func main() {
 	flag.StringVar(&c.groups, "groups", "", "only these case groups (comma-separated: gemm, conv2d, pool, softmax-ce, elementwise, train)")
 	flag.IntVar(&c.reps, "reps", 0, "timed runs per case (default 3 with -quick, else at least 5 and 1 s)")
 	flag.BoolVar(&c.noFirstRun, "no-first-run", false, "skip the first-result measurement (it starts new processes)")
+	flag.StringVar(&c.from, "from", "", "render the reports of an earlier -json file instead of running")
 	child := flag.String("first-run-child", "", "internal: open this device, compute one result, exit")
 	flag.Parse()
 	log.SetFlags(0)
@@ -111,6 +114,17 @@ func targetsFor(spec string) ([]string, error) {
 }
 
 func run(c config, w io.Writer) error {
+	if c.from != "" {
+		b, err := os.ReadFile(c.from)
+		if err != nil {
+			return err
+		}
+		var rep bench.Report
+		if err := json.Unmarshal(b, &rep); err != nil {
+			return fmt.Errorf("%s: %w", c.from, err)
+		}
+		return writeReports(c, &rep, w)
+	}
 	specs, err := targetsFor(c.devices)
 	if err != nil {
 		return err
@@ -167,6 +181,11 @@ func run(c config, w io.Writer) error {
 			rep.FirstRuns = append(rep.FirstRuns, fr...)
 		}
 	}
+	return writeReports(c, rep, w)
+}
+
+// writeReports writes the table to w and the files the flags ask for.
+func writeReports(c config, rep *bench.Report, w io.Writer) error {
 	if err := rep.WriteTable(w); err != nil {
 		return err
 	}

@@ -28,6 +28,11 @@ func TestQuickSubset(t *testing.T) {
 			t.Fatalf("%s: %v", f, err)
 		}
 	}
+	// The reports render again from the JSON.
+	var again bytes.Buffer
+	if err := run(config{from: c.jsonPath}, &again); err != nil || !strings.Contains(again.String(), "add 1M floats") {
+		t.Fatalf("-from: %v\n%s", err, again.String())
+	}
 	// The plot needs square GEMMs, which this subset lacks: a clear error.
 	c.plotPath = filepath.Join(dir, "p.svg")
 	if err := run(c, &out); err == nil || !strings.Contains(err.Error(), "nothing to plot") {
