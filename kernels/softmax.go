@@ -25,7 +25,7 @@ func (d *Device) Softmax(log bool, outer, n, inner int, dst, src device.Buffer) 
 	if total == 0 {
 		return
 	}
-	p := d.pipeline("softmax", 2, 3, d.wg, b2u(log))
+	p := d.pipeline(d.sg("softmax"), 2, 3, d.wg, b2u(log))
 	d.dispatch(p, grid(outer*inner), push(nil).u(outer*inner).u(n).u(inner), 1, y, x)
 }
 
@@ -39,7 +39,7 @@ func (d *Device) SoftmaxBackward(log bool, outer, n, inner int, dx, y, dy device
 	if total == 0 {
 		return
 	}
-	p := d.pipeline("softmax_bw", 3, 3, d.wg, b2u(log))
+	p := d.pipeline(d.sg("softmax_bw"), 3, 3, d.wg, b2u(log))
 	d.dispatch(p, grid(outer*inner), push(nil).u(outer*inner).u(n).u(inner), 1, out, yb, gb)
 }
 
@@ -59,7 +59,7 @@ func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, lab
 	rowLoss := d.rt.Alloc(max(batch, 1))
 	defer d.rt.Release(rowLoss)
 	if batch > 0 {
-		p := d.pipeline("softmax_ce", 4, 2, d.wg, b2u(grad != nil))
+		p := d.pipeline(d.sg("softmax_ce"), 4, 2, d.wg, b2u(grad != nil))
 		nw := 2
 		if grad == nil {
 			nw = 1
@@ -67,6 +67,15 @@ func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, lab
 		d.dispatch(p, grid(batch), push(nil).u(batch).u(classes), nw, rowLoss, gb, xb, yb)
 	}
 	d.Reduce(device.ReduceMean, []int{batch}, []int{0}, lb, device.Contiguous(rowLoss, 0, []int{batch}))
+}
+
+// sg names the subgroup variant of a shader where the device has subgroup
+// arithmetic.
+func (d *Device) sg(shader string) string {
+	if d.rt.Properties().SubgroupArithmetic {
+		return shader + "_sg"
+	}
+	return shader
 }
 
 func b2u(b bool) uint32 {

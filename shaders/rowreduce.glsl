@@ -1,7 +1,41 @@
-// Reductions of one value per invocation across the workgroup, through
-// shared memory. The workgroup size must be a power of two.
+// Reductions of one value per invocation across the workgroup. With
+// SUBGROUP defined, each subgroup reduces first and shared memory combines
+// the subgroups' results; otherwise a tree in shared memory does it all.
+// The workgroup size must be a power of two.
 
 shared float red_[gl_WorkGroupSize.x];
+
+#ifdef SUBGROUP
+float groupSum(float v) {
+    uint lid = gl_LocalInvocationID.x;
+    barrier();
+    float s = subgroupAdd(v);
+    if (subgroupElect()) red_[gl_SubgroupID] = s;
+    barrier();
+    for (uint k = gl_NumSubgroups / 2u; k > 0u; k >>= 1) {
+        if (lid < k) red_[lid] += red_[lid + k];
+        barrier();
+    }
+    return red_[0];
+}
+
+// groupMax propagates NaN (subgroupMax leaves it undefined).
+float groupMax(float v) {
+    uint lid = gl_LocalInvocationID.x;
+    barrier();
+    float m = subgroupAny(isnan(v)) ? NAN : subgroupMax(v);
+    if (subgroupElect()) red_[gl_SubgroupID] = m;
+    barrier();
+    for (uint k = gl_NumSubgroups / 2u; k > 0u; k >>= 1) {
+        if (lid < k) {
+            float o = red_[lid + k];
+            if (isnan(o) || o > red_[lid]) red_[lid] = o;
+        }
+        barrier();
+    }
+    return red_[0];
+}
+#else
 
 float groupSum(float v) {
     uint lid = gl_LocalInvocationID.x;
@@ -30,3 +64,4 @@ float groupMax(float v) {
     }
     return red_[0];
 }
+#endif

@@ -1,0 +1,34 @@
+// Softmax (LOG = 0) or log-softmax (LOG = 1) over the middle axis of a
+// contiguous [outer, n, inner] tensor; one workgroup per row.
+#include "common.glsl"
+#include "rowreduce.glsl"
+
+layout(constant_id = 1) const uint LOG = 0u;
+
+layout(std430, binding = 0) writeonly buffer Dst { float dst[]; };
+layout(std430, binding = 1) readonly buffer Src { float src[]; };
+
+layout(push_constant) uniform PC { uint rows; uint n; uint inner; } pc;
+
+void main() {
+    uint g = groupIndex();
+    if (g >= pc.rows) return;
+    uint base = (g / pc.inner) * pc.n * pc.inner + g % pc.inner;
+    uint lid = gl_LocalInvocationID.x;
+    float m = -INF;
+    for (uint j = lid; j < pc.n; j += gl_WorkGroupSize.x) {
+        float v = src[base + j * pc.inner];
+        if (isnan(v) || v > m) m = v;
+    }
+    m = groupMax(m);
+    float s = 0.0;
+    for (uint j = lid; j < pc.n; j += gl_WorkGroupSize.x) {
+        s += exp(src[base + j * pc.inner] - m);
+    }
+    s = groupSum(s);
+    float lse = m + log(s);
+    for (uint j = lid; j < pc.n; j += gl_WorkGroupSize.x) {
+        uint k = base + j * pc.inner;
+        dst[k] = LOG == 1u ? src[k] - lse : exp(src[k] - m) / s;
+    }
+}
