@@ -30,8 +30,9 @@ func (driver) Open(o device.OpenOptions) (device.Device, error) {
 type Device struct {
 	rt *vulkan.Runtime
 	// wg is the workgroup size of elementwise and reduction kernels.
-	wg   uint32
-	gemm gemmPresets
+	wg    uint32
+	gemm  gemmPresets
+	pipes map[pipelineKey]*vulkan.Pipeline
 }
 
 var _ device.Device = (*Device)(nil)
@@ -51,7 +52,7 @@ func newDevice(rt *vulkan.Runtime) *Device {
 	for wg > p.MaxInvocations || wg > p.MaxWorkgroupSize[0] {
 		wg /= 2
 	}
-	return &Device{rt: rt, wg: wg, gemm: choosePresets(p)}
+	return &Device{rt: rt, wg: wg, gemm: choosePresets(p), pipes: map[pipelineKey]*vulkan.Pipeline{}}
 }
 
 // Runtime returns the device's Vulkan runtime (for profiling and tests).
