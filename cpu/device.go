@@ -24,6 +24,7 @@ func init() {
 
 type driver struct{}
 
+// Open opens the CPU device; there is one, index 0.
 func (driver) Open(o device.OpenOptions) (device.Device, error) {
 	if o.Index > 0 {
 		return nil, fmt.Errorf("cpu: there is one CPU device, index 0; got %d", o.Index)
@@ -65,6 +66,7 @@ type buffer struct {
 	dev  *Device
 }
 
+// Len is the number of elements.
 func (b *buffer) Len() int {
 	return len(b.data)
 }

@@ -17,6 +17,7 @@ func init() {
 
 type driver struct{}
 
+// Open opens a Vulkan device for device.Open.
 func (driver) Open(o device.OpenOptions) (device.Device, error) {
 	d, err := Open(vulkan.Options{Index: o.Index, Auto: o.Auto})
 	if err != nil {

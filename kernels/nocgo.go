@@ -13,4 +13,5 @@ func init() {
 
 type driver struct{}
 
+// Open says that the Vulkan backend needs cgo.
 func (driver) Open(device.OpenOptions) (device.Device, error) { return nil, vulkan.ErrNoCgo }
