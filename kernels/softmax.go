@@ -25,7 +25,7 @@ func (d *Device) Softmax(log bool, outer, n, inner int, dst, src device.Buffer) 
 	if total == 0 {
 		return
 	}
-	p := d.pipeline(d.sg("softmax"), 2, 3, d.wg, b2u(log))
+	p := d.pipeline(d.sg("softmax"), 2, 3, d.rowWG(n), b2u(log))
 	d.dispatch(p, grid(outer*inner), push(nil).u(outer*inner).u(n).u(inner), 1, y, x)
 }
 
@@ -39,7 +39,7 @@ func (d *Device) SoftmaxBackward(log bool, outer, n, inner int, dx, y, dy device
 	if total == 0 {
 		return
 	}
-	p := d.pipeline(d.sg("softmax_bw"), 3, 3, d.wg, b2u(log))
+	p := d.pipeline(d.sg("softmax_bw"), 3, 3, d.rowWG(n), b2u(log))
 	d.dispatch(p, grid(outer*inner), push(nil).u(outer*inner).u(n).u(inner), 1, out, yb, gb)
 }
 
@@ -59,7 +59,7 @@ func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, lab
 	rowLoss := d.rt.Alloc(max(batch, 1))
 	defer d.rt.Release(rowLoss)
 	if batch > 0 {
-		p := d.pipeline(d.sg("softmax_ce"), 4, 2, d.wg, b2u(grad != nil))
+		p := d.pipeline(d.sg("softmax_ce"), 4, 2, d.rowWG(classes), b2u(grad != nil))
 		nw := 2
 		if grad == nil {
 			nw = 1
@@ -67,6 +67,17 @@ func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, lab
 		d.dispatch(p, grid(batch), push(nil).u(batch).u(classes), nw, rowLoss, gb, xb, yb)
 	}
 	d.Reduce(device.ReduceMean, []int{batch}, []int{0}, lb, device.Contiguous(rowLoss, 0, []int{batch}))
+}
+
+// rowWG is the workgroup size of the row kernels (one workgroup per row):
+// the power of two that covers a row, from 32 to the device's size, so that
+// short rows (10 classes) do not idle a 256-wide workgroup.
+func (d *Device) rowWG(n int) uint32 {
+	wg := uint32(32)
+	for int(wg) < n && wg < d.wg {
+		wg *= 2
+	}
+	return min(wg, d.wg)
 }
 
 // sg names the subgroup variant of a shader where the device has subgroup
