@@ -117,8 +117,8 @@ func (d *Device) Sync() error { return d.rt.Sync() }
 // Info describes the device.
 func (d *Device) Info() device.Info {
 	info := d.rt.Info()
-	g := d.gemm.large
-	info.GEMM = fmt.Sprintf("tiled shader %dx%d (%dx%d per invocation)", g.bm, g.bn, g.tm, g.tn)
+	g := d.gemm
+	info.GEMM = fmt.Sprintf("tiled shader, tiles %dx%d/%dx%d/%dx%d, split-K", g.huge.bm, g.huge.bn, g.large.bm, g.large.bn, g.small.bm, g.small.bn)
 	return info
 }
 

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/vkgrad/vkgrad/device"
 )
@@ -58,7 +59,7 @@ func AdaGradStep(p device.AdaGradParams, param, sum *Tensor) {
 // NoGrad to set parameters, or to load saved weights.
 func Assign(dst, src *Tensor) {
 	dev := sameDevice("Assign", dst, src)
-	if fmt.Sprint(dst.shape) != fmt.Sprint(src.shape) {
+	if !slices.Equal(dst.shape, src.shape) {
 		panic(fmt.Sprintf("tensor: Assign: shapes %v and %v differ", dst.shape, src.shape))
 	}
 	if dst.Size() > 0 {
