@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	vk "github.com/goki/vulkan"
@@ -36,8 +37,10 @@ type Buffer struct {
 	off, cap  uint64 // byte offset in the block and class size
 	n         int
 	pool      *pool
-	lastUse   uint64 // serial of the last batch that read or wrote it
-	lastWrite uint64 // serial of the last batch that wrote it
+	// The serials of the last batches that used (read or wrote) and wrote
+	// the buffer: atomic, because Release may run on the garbage
+	// collector's cleanup goroutine.
+	lastUse, lastWrite atomic.Uint64
 	released  bool
 }
 
@@ -66,6 +69,7 @@ type memory struct {
 	staging bool
 	align   uint64
 	pending []*Buffer // released while batches that use them may still run
+	closed  bool      // destroyed: late releases (from cleanups) are ignored
 
 	live, liveBytes, allocs, releases int64
 }
@@ -218,6 +222,9 @@ func (m *memory) alloc(p *pool, n int) (*Buffer, error) {
 func (m *memory) release(b *Buffer, completed uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.closed {
+		return
+	}
 	if b.released {
 		panic("vulkan: buffer released twice")
 	}
@@ -225,7 +232,7 @@ func (m *memory) release(b *Buffer, completed uint64) {
 	m.releases++
 	m.live--
 	m.liveBytes -= int64(b.cap)
-	if b.pool == &m.host && b.lastUse > completed {
+	if b.pool == &m.host && b.lastUse.Load() > completed {
 		m.pending = append(m.pending, b)
 		return
 	}
@@ -243,7 +250,7 @@ func (m *memory) retire(completed uint64) {
 	defer m.mu.Unlock()
 	keep := m.pending[:0]
 	for _, b := range m.pending {
-		if b.lastUse > completed {
+		if b.lastUse.Load() > completed {
 			keep = append(keep, b)
 		} else {
 			m.toFree(b)
@@ -260,6 +267,10 @@ func (m *memory) counts() (live, liveBytes, pooled, allocs, releases int64) {
 }
 
 func (m *memory) destroy() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closed = true
+	m.pending = nil
 	for _, p := range []*pool{&m.dev, &m.host} {
 		for _, blk := range p.blocks {
 			if blk.mapped != nil {
@@ -314,7 +325,7 @@ func (r *Runtime) Upload(b *Buffer, off int, src []float32) {
 	if !r.staging {
 		// Work recorded earlier may still read or write b: let it finish
 		// before the host overwrites the memory.
-		r.stream.waitFor(b.lastUse)
+		r.stream.waitFor(b.lastUse.Load())
 		copy(floats(b.blk, b.off+uint64(off)*4, len(src)), src)
 		return
 	}
@@ -338,7 +349,7 @@ func (r *Runtime) Download(dst []float32, b *Buffer, off int) error {
 	r.downloads.Add(1)
 	r.downBytes.Add(int64(len(dst)) * 4)
 	if !r.staging {
-		r.stream.waitFor(b.lastWrite)
+		r.stream.waitFor(b.lastWrite.Load())
 		copy(dst, floats(b.blk, b.off+uint64(off)*4, len(dst)))
 		r.checkMessages()
 		return r.Err()
@@ -349,7 +360,7 @@ func (r *Runtime) Download(dst []float32, b *Buffer, off int) error {
 		return err
 	}
 	r.stream.copy(b, uint64(off)*4, st, 0, uint64(len(dst))*4)
-	r.stream.waitFor(st.lastWrite)
+	r.stream.waitFor(st.lastWrite.Load())
 	copy(dst, floats(st.blk, st.off, len(dst)))
 	r.mem.release(st, r.stream.completedSerial())
 	r.checkMessages()

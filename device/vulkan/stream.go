@@ -169,10 +169,11 @@ func (s *stream) hazard(reads, writes []*Buffer) bool {
 // touch marks buffers as used (and written) by the current batch.
 func (s *stream) touch(sl *slot, reads, writes []*Buffer) {
 	for _, b := range reads {
-		b.lastUse = sl.serial
+		b.lastUse.Store(sl.serial)
 	}
 	for _, b := range writes {
-		b.lastUse, b.lastWrite = sl.serial, sl.serial
+		b.lastUse.Store(sl.serial)
+		b.lastWrite.Store(sl.serial)
 	}
 }
 
