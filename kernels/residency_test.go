@@ -81,8 +81,11 @@ func trainSteps(t *testing.T, d *Device, model nn.Module, opt nn.Optimizer, shap
 		if !readLoss && (down != 0 || subs > 1) {
 			t.Fatalf("step %d: %d downloads, %d submits without reading anything", step, down, subs)
 		}
-		if n := s.Ops - before.Ops; n != first {
-			t.Fatalf("step %d recorded %d ops, step 1 %d", step, n, first)
+		// The same ops every step; each of the batch's two uploads is a
+		// recorded copy instead of a host write when the previous step may
+		// still be using the memory it lands in.
+		if n := s.Ops - before.Ops; n < first-2 || n > first+2 {
+			t.Fatalf("step %d recorded %d ops, step 2 %d", step, n, first)
 		}
 		if step == 10 {
 			mem10, live10 = s.LiveBytes+s.PooledBytes, s.LiveBuffers

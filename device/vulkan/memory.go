@@ -33,15 +33,15 @@ type block struct {
 
 // Buffer is a range of device memory holding float32 elements.
 type Buffer struct {
-	blk       *block
-	off, cap  uint64 // byte offset in the block and class size
-	n         int
-	pool      *pool
+	blk      *block
+	off, cap uint64 // byte offset in the block and class size
+	n        int
+	pool     *pool
 	// The serials of the last batches that used (read or wrote) and wrote
 	// the buffer: atomic, because Release may run on the garbage
 	// collector's cleanup goroutine.
 	lastUse, lastWrite atomic.Uint64
-	released  bool
+	released           bool
 }
 
 // Len is the number of float32 elements.
@@ -62,14 +62,15 @@ type pool struct {
 }
 
 type memory struct {
-	r       *Runtime
-	mu      sync.Mutex
-	dev     pool // device-local
-	host    pool // host-visible staging (unused when the device pool is mapped)
-	staging bool
-	align   uint64
-	pending []*Buffer // released while batches that use them may still run
-	closed  bool      // destroyed: late releases (from cleanups) are ignored
+	r            *Runtime
+	mu           sync.Mutex
+	dev          pool // device-local
+	host         pool // host-visible staging (unused when the device pool is mapped)
+	staging      bool
+	align        uint64
+	pending      []*Buffer // released while batches that use them may still run
+	pendingBytes uint64
+	closed       bool // destroyed: late releases (from cleanups) are ignored
 
 	live, liveBytes, allocs, releases int64
 }
@@ -234,6 +235,7 @@ func (m *memory) release(b *Buffer, completed uint64) {
 	m.liveBytes -= int64(b.cap)
 	if b.pool == &m.host && b.lastUse.Load() > completed {
 		m.pending = append(m.pending, b)
+		m.pendingBytes += b.cap
 		return
 	}
 	m.toFree(b)
@@ -253,6 +255,7 @@ func (m *memory) retire(completed uint64) {
 		if b.lastUse.Load() > completed {
 			keep = append(keep, b)
 		} else {
+			m.pendingBytes -= b.cap
 			m.toFree(b)
 		}
 	}
@@ -263,7 +266,8 @@ func (m *memory) retire(completed uint64) {
 func (m *memory) counts() (live, liveBytes, pooled, allocs, releases int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.live, m.liveBytes, int64(m.dev.pooled + m.host.pooled), m.allocs, m.releases
+	// Pending staging buffers are pool memory waiting for their batch.
+	return m.live, m.liveBytes, int64(m.dev.pooled + m.host.pooled + m.pendingBytes), m.allocs, m.releases
 }
 
 func (m *memory) destroy() {
@@ -314,7 +318,12 @@ func (r *Runtime) Release(b *Buffer) {
 	r.mem.release(b, r.stream.completedSerial())
 }
 
-// Upload copies src into b at element offset off.
+// Upload copies src into b at element offset off. Where device memory is
+// mapped and no unfinished work uses b, the host writes it directly;
+// otherwise the data goes through a staging buffer and a copy recorded in
+// the stream, so the upload takes its place after the work recorded before
+// it without waiting for the GPU (a training loop's next batch lands in
+// memory the last step may still be using).
 func (r *Runtime) Upload(b *Buffer, off int, src []float32) {
 	checkRange("Upload", b, off, len(src))
 	if len(src) == 0 || b.blk == nil {
@@ -322,10 +331,7 @@ func (r *Runtime) Upload(b *Buffer, off int, src []float32) {
 	}
 	r.uploads.Add(1)
 	r.upBytes.Add(int64(len(src)) * 4)
-	if !r.staging {
-		// Work recorded earlier may still read or write b: let it finish
-		// before the host overwrites the memory.
-		r.stream.waitFor(b.lastUse.Load())
+	if !r.staging && b.lastUse.Load() <= r.stream.completedSerial() {
 		copy(floats(b.blk, b.off+uint64(off)*4, len(src)), src)
 		return
 	}
@@ -334,6 +340,8 @@ func (r *Runtime) Upload(b *Buffer, off int, src []float32) {
 		r.fail(err)
 		return
 	}
+	// A reused staging buffer is free: staging memory returns to its pool
+	// only after the batches that used it have completed.
 	copy(floats(st.blk, st.off, len(src)), src)
 	r.stream.copy(st, 0, b, uint64(off)*4, uint64(len(src))*4)
 	r.mem.release(st, r.stream.completedSerial())
