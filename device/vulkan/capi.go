@@ -62,76 +62,90 @@ typedef struct {
 } vkg_val_features;
 
 #define VKG_RING 64
-static pthread_mutex_t vkg_mu = PTHREAD_MUTEX_INITIALIZER;
-static char vkg_msgs[VKG_RING][1024];
-static int vkg_nmsgs, vkg_dropped, vkg_errors;
+
+// A message ring per instance: the messenger's user data, so the messages
+// of one device never land on another.
+typedef struct {
+	pthread_mutex_t mu;
+	char msgs[VKG_RING][1024];
+	int n, dropped, errors;
+	vkg_val_features vf;
+	int32_t vf_enabled[2];
+	vkg_dbg_info dci;
+} vkg_ring;
 
 // Severity: 0x1000 error, 0x100 warning. Type: 0x2 validation.
 static uint32_t vkg_dbg_cb(uint32_t sev, uint32_t types, const vkg_dbg_data *d, void *user) {
 	int bad = (sev >= 0x1000) || (sev >= 0x100 && (types & 0x2));
-	if (!bad) return 0;
-	pthread_mutex_lock(&vkg_mu);
-	vkg_errors++;
-	if (vkg_nmsgs < VKG_RING) {
-		snprintf(vkg_msgs[vkg_nmsgs++], 1024, "%s: %s", sev >= 0x1000 ? "ERROR" : "WARNING",
+	vkg_ring *r = (vkg_ring *)user;
+	if (!bad || !r) return 0;
+	pthread_mutex_lock(&r->mu);
+	r->errors++;
+	if (r->n < VKG_RING) {
+		snprintf(r->msgs[r->n++], 1024, "%s: %s", sev >= 0x1000 ? "ERROR" : "WARNING",
 			d && d->pMessage ? d->pMessage : "(no message)");
 	} else {
-		vkg_dropped++;
+		r->dropped++;
 	}
-	pthread_mutex_unlock(&vkg_mu);
+	pthread_mutex_unlock(&r->mu);
 	return 0;
 }
 
-// vkg_take_messages copies the kept messages, newline-separated, into buf
-// and empties the ring; it returns how many bad messages arrived in all.
-static int vkg_take_messages(char *buf, int cap) {
-	pthread_mutex_lock(&vkg_mu);
+// vkg_take_messages copies the ring's messages, newline-separated, into
+// buf and empties it; it returns how many bad messages arrived in all.
+static int vkg_take_messages(vkg_ring *r, char *buf, int cap) {
+	pthread_mutex_lock(&r->mu);
 	int n = 0;
 	buf[0] = 0;
-	for (int i = 0; i < vkg_nmsgs; i++) {
-		int w = snprintf(buf + n, cap - n, "%s\n", vkg_msgs[i]);
+	for (int i = 0; i < r->n; i++) {
+		int w = snprintf(buf + n, cap - n, "%s\n", r->msgs[i]);
 		if (w < 0 || w >= cap - n) break;
 		n += w;
 	}
-	if (vkg_dropped) snprintf(buf + n, cap - n, "(%d more)\n", vkg_dropped);
-	int total = vkg_errors;
-	vkg_nmsgs = vkg_dropped = vkg_errors = 0;
-	pthread_mutex_unlock(&vkg_mu);
+	if (r->dropped) snprintf(buf + n, cap - n, "(%d more)\n", r->dropped);
+	int total = r->errors;
+	r->n = r->dropped = r->errors = 0;
+	pthread_mutex_unlock(&r->mu);
 	return total;
 }
 
-static vkg_dbg_info vkg_dci;
-static int32_t vkg_vf_enabled[2];
-static vkg_val_features vkg_vf;
-
-// The pNext chain for VkInstanceCreateInfo: the messenger (so messages of
-// instance creation are caught) and, with sync, synchronization validation.
-static void *vkg_instance_pnext(int sync) {
+// vkg_new_ring makes a ring and the pNext chain for VkInstanceCreateInfo
+// (ring->dci): the messenger, so messages of instance creation are caught,
+// and with sync, synchronization validation.
+static vkg_ring *vkg_new_ring(int sync) {
+	vkg_ring *r = (vkg_ring *)calloc(1, sizeof(vkg_ring));
+	if (!r) return NULL;
+	pthread_mutex_init(&r->mu, NULL);
 	void *chain = NULL;
 	if (sync) {
-		memset(&vkg_vf, 0, sizeof vkg_vf);
-		vkg_vf.sType = 1000247000; // VALIDATION_FEATURES_EXT
-		vkg_vf_enabled[0] = 4;     // SYNCHRONIZATION_VALIDATION
-		vkg_vf.enabledCount = 1;
-		vkg_vf.pEnabled = vkg_vf_enabled;
-		chain = &vkg_vf;
+		r->vf.sType = 1000247000; // VALIDATION_FEATURES_EXT
+		r->vf_enabled[0] = 4;     // SYNCHRONIZATION_VALIDATION
+		r->vf.enabledCount = 1;
+		r->vf.pEnabled = r->vf_enabled;
+		chain = &r->vf;
 	}
-	memset(&vkg_dci, 0, sizeof vkg_dci);
-	vkg_dci.sType = 1000128004; // DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT
-	vkg_dci.pNext = chain;
-	vkg_dci.messageSeverity = 0x100 | 0x1000;
-	vkg_dci.messageType = 0x1 | 0x2 | 0x4;
-	vkg_dci.pfnUserCallback = vkg_dbg_cb;
-	return &vkg_dci;
+	r->dci.sType = 1000128004; // DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT
+	r->dci.pNext = chain;
+	r->dci.messageSeverity = 0x100 | 0x1000;
+	r->dci.messageType = 0x1 | 0x2 | 0x4;
+	r->dci.pfnUserCallback = vkg_dbg_cb;
+	r->dci.pUserData = r;
+	return r;
+}
+
+static void vkg_free_ring(vkg_ring *r) {
+	if (!r) return;
+	pthread_mutex_destroy(&r->mu);
+	free(r);
 }
 
 typedef int32_t (*vkg_create_msgr_t)(void *, const vkg_dbg_info *, const void *, uint64_t *);
 typedef void (*vkg_destroy_msgr_t)(void *, uint64_t, const void *);
 
-static int32_t vkg_create_messenger(void *inst, uint64_t *out) {
+static int32_t vkg_create_messenger(void *inst, vkg_ring *r, uint64_t *out) {
 	vkg_create_msgr_t f = (vkg_create_msgr_t)vkg_gipa(inst, "vkCreateDebugUtilsMessengerEXT");
 	if (!f) return -7;
-	vkg_dbg_info ci = vkg_dci;
+	vkg_dbg_info ci = r->dci;
 	ci.pNext = NULL;
 	return f(inst, &ci, NULL, out);
 }
@@ -533,17 +547,18 @@ func loadLoader() (unsafe.Pointer, error) {
 	return nil, fmt.Errorf("no Vulkan loader (install libvulkan1): %s", strings.Join(errs, "; "))
 }
 
-func instancePNext(syncValidation bool) unsafe.Pointer {
-	s := C.int(0)
-	if syncValidation {
-		s = 1
-	}
-	return C.vkg_instance_pnext(s)
+// newRing makes the message ring of one instance and returns it with the
+// pNext chain for its VkInstanceCreateInfo.
+func newRing(syncValidation bool) (ring, pnext unsafe.Pointer) {
+	r := C.vkg_new_ring(cbool(syncValidation))
+	return unsafe.Pointer(r), unsafe.Pointer(&r.dci)
 }
 
-func createMessenger(inst unsafe.Pointer) (uint64, error) {
+func freeRing(ring unsafe.Pointer) { C.vkg_free_ring((*C.vkg_ring)(ring)) }
+
+func createMessenger(inst, ring unsafe.Pointer) (uint64, error) {
 	var m C.uint64_t
-	if r := C.vkg_create_messenger(inst, &m); r != 0 {
+	if r := C.vkg_create_messenger(inst, (*C.vkg_ring)(ring), &m); r != 0 {
 		return 0, fmt.Errorf("vkCreateDebugUtilsMessengerEXT: VkResult %d", int32(r))
 	}
 	return uint64(m), nil
@@ -551,11 +566,12 @@ func createMessenger(inst unsafe.Pointer) (uint64, error) {
 
 func destroyMessenger(inst unsafe.Pointer, m uint64) { C.vkg_destroy_messenger(inst, C.uint64_t(m)) }
 
-// takeMessages drains the validation messages: their count and text.
-func takeMessages() (int, string) {
+// takeMessages drains an instance's validation messages: their count and
+// text.
+func takeMessages(ring unsafe.Pointer) (int, string) {
 	buf := (*C.char)(C.malloc(16384))
 	defer C.free(unsafe.Pointer(buf))
-	n := C.vkg_take_messages(buf, 16384)
+	n := C.vkg_take_messages((*C.vkg_ring)(ring), buf, 16384)
 	return int(n), C.GoString(buf)
 }
 

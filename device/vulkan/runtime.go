@@ -26,7 +26,7 @@ type Runtime struct {
 	dev      vk.Device
 	queue    vk.Queue
 	qfi      uint32
-	msgr     uint64
+	in       *instance
 	validate bool
 	profile  bool
 	fns      unsafe.Pointer // the device's command functions (C memory)
@@ -91,17 +91,37 @@ func envOn(name string) bool {
 	return v != "" && v != "0"
 }
 
+// instance is a Vulkan instance with, under validation, its messenger and
+// the ring its messages collect in.
+type instance struct {
+	inst vk.Instance
+	msgr uint64
+	ring unsafe.Pointer
+}
+
+// destroy destroys the messenger, the instance and the ring.
+func (in *instance) destroy() {
+	if in.msgr != 0 {
+		destroyMessenger(unsafe.Pointer(in.inst), in.msgr)
+	}
+	vk.DestroyInstance(in.inst, nil)
+	if in.ring != nil {
+		freeRing(in.ring)
+	}
+}
+
 // createInstance creates an instance, with validation when asked.
-func createInstance(validate bool) (vk.Instance, uint64, error) {
+func createInstance(validate bool) (*instance, error) {
 	var layers, exts []string
 	var pnext unsafe.Pointer
+	in := &instance{}
 	if validate {
 		if !hasLayer("VK_LAYER_KHRONOS_validation") {
-			return nil, 0, errors.New("VKGRAD_VALIDATE is set but VK_LAYER_KHRONOS_validation is not installed (vulkan-validationlayers)")
+			return nil, errors.New("VKGRAD_VALIDATE is set but VK_LAYER_KHRONOS_validation is not installed (vulkan-validationlayers)")
 		}
 		layers = append(layers, z("VK_LAYER_KHRONOS_validation"))
 		exts = append(exts, z("VK_EXT_debug_utils"), z("VK_EXT_validation_features"))
-		pnext = instancePNext(true)
+		in.ring, pnext = newRing(true)
 	}
 	ici := vk.InstanceCreateInfo{
 		SType: vk.StructureTypeInstanceCreateInfo,
@@ -118,27 +138,33 @@ func createInstance(validate bool) (vk.Instance, uint64, error) {
 		PpEnabledExtensionNames: exts,
 	}
 	var inst vk.Instance
-	err := vkErr(vk.CreateInstance(&ici, nil, &inst), "vkCreateInstance")
+	res := vk.CreateInstance(&ici, nil, &inst)
 	runtime.KeepAlive(ici)
 	runtime.KeepAlive(layers)
 	runtime.KeepAlive(exts)
-	if err != nil {
-		return nil, 0, err
-	}
-	if err := vk.InitInstance(inst); err != nil {
-		vk.DestroyInstance(inst, nil)
-		return nil, 0, err
-	}
-	var msgr uint64
-	if validate {
-		m, err := createMessenger(unsafe.Pointer(inst))
-		if err != nil {
-			vk.DestroyInstance(inst, nil)
-			return nil, 0, err
+	if res != vk.Success {
+		if in.ring != nil {
+			freeRing(in.ring)
 		}
-		msgr = m
+		if res == vk.ErrorIncompatibleDriver {
+			return nil, errors.New("no Vulkan device: the loader found no driver (install mesa-vulkan-drivers or a GPU driver)")
+		}
+		return nil, vkErr(res, "vkCreateInstance")
 	}
-	return inst, msgr, nil
+	in.inst = inst
+	if err := vk.InitInstance(inst); err != nil {
+		in.destroy()
+		return nil, err
+	}
+	if validate {
+		m, err := createMessenger(unsafe.Pointer(inst), in.ring)
+		if err != nil {
+			in.destroy()
+			return nil, err
+		}
+		in.msgr = m
+	}
+	return in, nil
 }
 
 func hasDeviceExtension(pd vk.PhysicalDevice, name string) bool {
@@ -296,12 +322,12 @@ func Devices() ([]Properties, error) {
 		return nil, err
 	}
 	defer noGC()()
-	inst, _, err := createInstance(false)
+	in, err := createInstance(false)
 	if err != nil {
 		return nil, err
 	}
-	defer vk.DestroyInstance(inst, nil)
-	phys, err := enumerate(inst)
+	defer in.destroy()
+	phys, err := enumerate(in.inst)
 	if err != nil {
 		return nil, err
 	}
@@ -321,15 +347,13 @@ func Open(o Options) (*Runtime, error) {
 	o.ForceStaging = o.ForceStaging || envOn("VKGRAD_FORCE_STAGING")
 	o.Profile = o.Profile || envOn("VKGRAD_PROFILE")
 	defer noGC()()
-	inst, msgr, err := createInstance(o.Validate)
+	in, err := createInstance(o.Validate)
 	if err != nil {
 		return nil, err
 	}
+	inst := in.inst
 	fail := func(err error) (*Runtime, error) {
-		if msgr != 0 {
-			destroyMessenger(unsafe.Pointer(inst), msgr)
-		}
-		vk.DestroyInstance(inst, nil)
+		in.destroy()
 		return nil, err
 	}
 	phys, err := enumerate(inst)
@@ -344,7 +368,7 @@ func Open(o Options) (*Runtime, error) {
 	if err != nil {
 		return fail(err)
 	}
-	r := &Runtime{props: phys[i].props, inst: inst, pd: phys[i].pd, qfi: uint32(phys[i].qfi), msgr: msgr, validate: o.Validate, profile: o.Profile}
+	r := &Runtime{props: phys[i].props, in: in, inst: inst, pd: phys[i].pd, qfi: uint32(phys[i].qfi), validate: o.Validate, profile: o.Profile}
 	r.pushDesc = r.props.PushDescriptors && !o.NoPushDescriptors && !envOn("VKGRAD_NO_PUSH_DESCRIPTORS")
 	if o.NoSubgroups || envOn("VKGRAD_NO_SUBGROUPS") {
 		r.props.SubgroupArithmetic = false
@@ -447,7 +471,7 @@ func (r *Runtime) checkMessages() error {
 	if !r.validate {
 		return nil
 	}
-	if n, text := takeMessages(); n > 0 {
+	if n, text := takeMessages(r.in.ring); n > 0 {
 		r.fail(fmt.Errorf("vulkan: %d validation message(s):\n%s", n, text))
 	}
 	return r.Err()
@@ -489,12 +513,9 @@ func (r *Runtime) Close() error {
 	r.mem.destroy()
 	vk.DestroyDevice(r.dev, nil)
 	freeFns(r.fns)
-	if r.msgr != 0 {
-		// Messages about leaked objects arrive at vkDestroyDevice.
-		r.checkMessages()
-		destroyMessenger(unsafe.Pointer(r.inst), r.msgr)
-	}
-	vk.DestroyInstance(r.inst, nil)
+	// Messages about leaked objects arrive at vkDestroyDevice.
+	r.checkMessages()
+	r.in.destroy()
 	r.closed = true
 	return r.Err()
 }
