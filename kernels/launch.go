@@ -79,7 +79,8 @@ func (d *Device) elems(n int) [3]uint32 { return grid((n + int(d.wg) - 1) / int(
 // dispatch records the pipeline over grid g; the first nw buffers are
 // written.
 func (d *Device) dispatch(p *vulkan.Pipeline, g [3]uint32, pc push, nw int, bufs ...*vulkan.Buffer) {
-	writes := make([]bool, len(bufs))
+	var w [8]bool // a dispatch binds at most 8 buffers
+	writes := w[:len(bufs)]
 	for i := 0; i < nw; i++ {
 		writes[i] = true
 	}

@@ -189,7 +189,9 @@ func (s *stream) ended(sl *slot) {
 // dispatch records one dispatch of p over groups, binding bufs (the ones
 // with write set are written).
 func (s *stream) dispatch(p *Pipeline, bufs []*Buffer, writes []bool, pc []byte, groups [3]uint32) {
-	var rd, wr []*Buffer
+	// Fixed arrays: recording a dispatch allocates nothing for these.
+	var rdA, wrA [len(dispatchArgs{}.bufs)]*Buffer
+	rd, wr := rdA[:0], wrA[:0]
 	for i, b := range bufs {
 		if writes[i] {
 			wr = append(wr, b)
