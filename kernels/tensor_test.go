@@ -9,6 +9,7 @@ import (
 	"github.com/vkgrad/vkgrad/cpu"
 	"github.com/vkgrad/vkgrad/device"
 	"github.com/vkgrad/vkgrad/internal/gradcheck"
+	"github.com/vkgrad/vkgrad/internal/torchref"
 	"github.com/vkgrad/vkgrad/tensor"
 )
 
@@ -95,5 +96,13 @@ func TestGradientsOnVulkan(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestTorchTrajectories replays PyTorch's recorded training steps (every
+// optimizer, cross-entropy, an MLP) on every Vulkan device.
+func TestTorchTrajectories(t *testing.T) {
+	for _, nd := range testDevices(t) {
+		t.Run(nd.name, func(t *testing.T) { torchref.CheckTrajectories(t, nd.d) })
 	}
 }
