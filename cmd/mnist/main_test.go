@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -48,4 +49,34 @@ func TestTrainSaveLoad(t *testing.T) {
 	if err := run(config{device: "cpu", model: "rnn"}, &out); err == nil || !strings.Contains(err.Error(), `unknown model "rnn"`) {
 		t.Fatalf("unknown model: %v", err)
 	}
+}
+
+// TestSameSeedSameResult: the same seed on the same device prints the same
+// losses and accuracies; another seed does not. And the few batches
+// trained already teach the model something.
+func TestSameSeedSameResult(t *testing.T) {
+	timing := regexp.MustCompile(`time [0-9.]+s \([0-9]+ images/s\)`)
+	train := func(seed uint64) string {
+		c := config{device: "cpu", model: "mlp", epochs: 2, batch: 64, lr: 1e-3, seed: seed, limit: 15, quiet: true, evalLimit: 1000}
+		var out bytes.Buffer
+		if err := run(c, &out); err != nil {
+			t.Fatal(err)
+		}
+		return timing.ReplaceAllString(out.String(), "time …")
+	}
+	a, b, other := train(3), train(3), train(4)
+	if a != b {
+		t.Fatalf("seed 3 twice gave different results:\n%s\n---\n%s", a, b)
+	}
+	if a == other {
+		t.Fatalf("seeds 3 and 4 gave the same output:\n%s", a)
+	}
+	m := regexp.MustCompile(`test accuracy: ([0-9.]+)%`).FindStringSubmatch(a)
+	if m == nil {
+		t.Fatalf("no test accuracy in:\n%s", a)
+	}
+	if acc, _ := strconv.ParseFloat(m[1], 64); acc < 75 {
+		t.Fatalf("after 30 batches of 64 the MLP reaches %.2f%% on 1,000 test images, want ≥ 75%%:\n%s", acc, a)
+	}
+	t.Log(a)
 }
