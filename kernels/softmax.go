@@ -16,7 +16,7 @@ func (d *Device) rows(op string, outer, n, inner int) int {
 }
 
 // Softmax computes softmax or log-softmax over the middle axis, one
-// workgroup per row.
+// workgroup per row, or one invocation per row for short rows.
 func (d *Device) Softmax(log bool, outer, n, inner int, dst, src device.Buffer) {
 	total := d.rows("Softmax", outer, n, inner)
 	y := d.out("Softmax", dst, 0, total)
@@ -25,8 +25,9 @@ func (d *Device) Softmax(log bool, outer, n, inner int, dst, src device.Buffer) 
 	if total == 0 {
 		return
 	}
-	p := d.pipeline(d.sg("softmax"), 2, 3, d.rowWG(n), b2u(log))
-	d.dispatch(p, grid(outer*inner), push(nil).u(outer*inner).u(n).u(inner), 1, y, x)
+	wg, g, perThread := d.rowLaunch(outer*inner, n)
+	p := d.pipeline(d.sg("softmax"), 2, 3, wg, b2u(log), perThread)
+	d.dispatch(p, g, push(nil).u(outer*inner).u(n).u(inner), 1, y, x)
 }
 
 // SoftmaxBackward computes dx from y and dy.
@@ -39,13 +40,15 @@ func (d *Device) SoftmaxBackward(log bool, outer, n, inner int, dx, y, dy device
 	if total == 0 {
 		return
 	}
-	p := d.pipeline(d.sg("softmax_bw"), 3, 3, d.rowWG(n), b2u(log))
-	d.dispatch(p, grid(outer*inner), push(nil).u(outer*inner).u(n).u(inner), 1, out, yb, gb)
+	wg, g, perThread := d.rowLaunch(outer*inner, n)
+	p := d.pipeline(d.sg("softmax_bw"), 3, 3, wg, b2u(log), perThread)
+	d.dispatch(p, g, push(nil).u(outer*inner).u(n).u(inner), 1, out, yb, gb)
 }
 
 // SoftmaxCrossEntropy computes the mean cross-entropy and its gradient:
-// one workgroup per row writes the row's loss (and gradient), then the
-// reduction kernel averages the rows into loss[0].
+// one workgroup (or, for short rows, one invocation) per row writes the
+// row's loss (and gradient), then the reduction kernel averages the rows
+// into loss[0].
 func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, labels device.Buffer) {
 	total := d.rows("SoftmaxCrossEntropy", batch, classes, 1)
 	lb := d.out("SoftmaxCrossEntropy", loss, 0, 1)
@@ -59,25 +62,36 @@ func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, lab
 	rowLoss := d.rt.Alloc(max(batch, 1))
 	defer d.rt.Release(rowLoss)
 	if batch > 0 {
-		p := d.pipeline(d.sg("softmax_ce"), 4, 2, d.rowWG(classes), b2u(grad != nil))
+		wg, g, perThread := d.rowLaunch(batch, classes)
+		p := d.pipeline(d.sg("softmax_ce"), 4, 2, wg, b2u(grad != nil), perThread)
 		nw := 2
 		if grad == nil {
 			nw = 1
 		}
-		d.dispatch(p, grid(batch), push(nil).u(batch).u(classes), nw, rowLoss, gb, xb, yb)
+		d.dispatch(p, g, push(nil).u(batch).u(classes), nw, rowLoss, gb, xb, yb)
 	}
 	d.Reduce(device.ReduceMean, []int{batch}, []int{0}, lb, device.Contiguous(rowLoss, 0, []int{batch}))
 }
 
-// rowWG is the workgroup size of the row kernels (one workgroup per row):
-// the power of two that covers a row, from 32 to the device's size, so that
-// short rows (10 classes) do not idle a 256-wide workgroup.
-func (d *Device) rowWG(n int) uint32 {
-	wg := uint32(32)
+// perThreadRow is the longest row that the row kernels give a single
+// invocation: a workgroup for a 10-class row would idle most of its lanes
+// and synchronize for nothing.
+const perThreadRow = 32
+
+// rowLaunch chooses how the row kernels (softmax, its backward, softmax
+// cross-entropy) cover rows of n elements: one invocation per row for short
+// rows (perThread 1, workgroups of the device's size), else one workgroup
+// per row sized to the power of two that covers the row, from 64 to the
+// device's size. It returns the workgroup size, the grid and perThread.
+func (d *Device) rowLaunch(rows, n int) (wg uint32, g [3]uint32, perThread uint32) {
+	if n <= perThreadRow {
+		return d.wg, d.elems(rows), 1
+	}
+	wg = 64
 	for int(wg) < n && wg < d.wg {
 		wg *= 2
 	}
-	return min(wg, d.wg)
+	return min(wg, d.wg), grid(rows), 0
 }
 
 // sg names the subgroup variant of a shader where the device has subgroup

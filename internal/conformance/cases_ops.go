@@ -209,7 +209,10 @@ func reduceCases() []Case {
 
 func softmaxCases() []Case {
 	var cs []Case
-	for _, dims := range [][3]int{{1, 1, 1}, {4, 10, 1}, {2, 5, 3}, {3, 700, 2}, {128, 10, 1}} {
+	// Rows of up to 32 take one invocation each on Vulkan, longer ones a
+	// workgroup: both sides of the edge, and rows spilling into a second,
+	// partial workgroup.
+	for _, dims := range [][3]int{{1, 1, 1}, {4, 10, 1}, {2, 5, 3}, {3, 700, 2}, {128, 10, 1}, {300, 32, 1}, {2, 33, 3}, {5, 32, 7}} {
 		outer, n, inner := dims[0], dims[1], dims[2]
 		total := outer * n * inner
 		for _, log := range []bool{false, true} {
@@ -224,7 +227,7 @@ func softmaxCases() []Case {
 			})
 		}
 	}
-	for _, bc := range [][2]int{{1, 1}, {5, 4}, {128, 10}, {3, 1000}} {
+	for _, bc := range [][2]int{{1, 1}, {5, 4}, {128, 10}, {3, 1000}, {300, 32}, {7, 33}} {
 		batch, classes := bc[0], bc[1]
 		cs = append(cs, Case{
 			Name: fmt.Sprintf("SoftmaxCrossEntropy/%v", bc), Bufs: []Buf{{N: 1}, {N: batch * classes}, {N: batch * classes, Gen: Normal}, {N: batch, Gen: Labels(classes)}},
