@@ -30,6 +30,13 @@ import (
 	"github.com/vkgrad/vkgrad/tensor"
 )
 
+// defaultSeed is a seed whose MLP run shows the typical result rather than
+// a lucky or an unlucky one: on the CPU backend it reaches 97.93% test
+// accuracy, the mean of seeds 1–12 (97.68–98.18%, median 97.96%; PyTorch's
+// anchor with the same recipe: 97.71–98.24%, mean 97.95%).
+// scripts/seed-study.sh measures the spread.
+const defaultSeed = 8
+
 type config struct {
 	device, model, data, save, load, plot string
 	epochs, batch                         int
@@ -46,12 +53,12 @@ type config struct {
 func main() {
 	var c config
 	flag.StringVar(&c.device, "device", "auto", `device: "auto", "cpu", "vulkan" or "vulkan:N"`)
-	flag.StringVar(&c.model, "model", "mlp", `"mlp" (784-512-10, RMSprop) or "cnn" (conv32-pool-conv64-pool-128-10, Adam)`)
+	flag.StringVar(&c.model, "model", "mlp", `"mlp" (784-512-10, RMSprop) or "cnn" (conv32-pool-conv64-pool-128-10, Adam with a cosine schedule)`)
 	flag.StringVar(&c.data, "data", "", "folder of the MNIST IDX files (default: the GoMNIST module's data, or $MNIST_DIR)")
 	flag.IntVar(&c.epochs, "epochs", 5, "training epochs")
 	flag.IntVar(&c.batch, "batch", 128, "batch size")
 	flag.Float64Var(&c.lr, "lr", 1e-3, "learning rate")
-	flag.Uint64Var(&c.seed, "seed", 1, "seed of the initial weights and of the shuffling")
+	flag.Uint64Var(&c.seed, "seed", defaultSeed, "seed of the initial weights and of the shuffling")
 	flag.StringVar(&c.save, "save", "", "save the trained weights to this safetensors file")
 	flag.StringVar(&c.load, "load", "", "evaluate the weights in this safetensors file instead of training")
 	flag.StringVar(&c.plot, "plot", "", "write loss and accuracy curves to this .png or .svg file")
@@ -168,6 +175,18 @@ func newOptimizer(model nn.Module, c config) nn.Optimizer {
 	return nn.NewRMSprop(model.Params(), nn.RMSpropConfig{LR: float32(c.lr), Rho: 0.9, Eps: 1e-7})
 }
 
+// newSchedule returns the learning-rate schedule of the model, or nil for a
+// constant rate. The MLP keeps the classic recipe's constant rate; the CNN
+// anneals along half a cosine from -lr towards zero over the epochs, which
+// keeps the last epochs' steps small and the final accuracy from depending
+// on where the last noisy steps happened to land.
+func newSchedule(c config) nn.Schedule {
+	if c.model == "cnn" {
+		return nn.CosineLR{Base: float32(c.lr), Epochs: c.epochs}
+	}
+	return nil
+}
+
 // fit trains the model and prints a line per epoch. The running loss and
 // the count of correct predictions accumulate on the device and are read
 // once per epoch.
@@ -175,6 +194,7 @@ func fit(dev device.Device, model nn.Module, shape []int, train *mnist.Set, c co
 	var h history
 	loader := nn.NewLoader(dev, train.Images, shape, train.Labels, c.batch, true, c.seed)
 	opt := newOptimizer(model, c)
+	sched := newSchedule(c)
 	lossSum := tensor.Keep(tensor.Zeros(dev))
 	correct := tensor.Keep(tensor.Zeros(dev))
 	defer lossSum.Release()
@@ -182,6 +202,11 @@ func fit(dev device.Device, model nn.Module, shape []int, train *mnist.Set, c co
 	showBar := !c.quiet && term.IsTerminal(int(os.Stderr.Fd()))
 	for epoch := 0; epoch < c.epochs; epoch++ {
 		model.SetTraining(true)
+		lrNote := ""
+		if sched != nil {
+			opt.SetLR(sched.LR(epoch))
+			lrNote = fmt.Sprintf("  lr %.3g", opt.LR())
+		}
 		tensor.Assign(lossSum, tensor.Zeros(dev))
 		tensor.Assign(correct, tensor.Zeros(dev))
 		var bar *progressbar.ProgressBar
@@ -228,8 +253,8 @@ func fit(dev device.Device, model nn.Module, shape []int, train *mnist.Set, c co
 		h.loss = append(h.loss, float64(ls)/n)
 		h.acc = append(h.acc, float64(cs)/n)
 		secs := time.Since(start).Seconds()
-		fmt.Fprintf(out, "epoch %d/%d  loss %.4f  train accuracy %.2f%%  time %.1fs (%.0f images/s)\n",
-			epoch+1, c.epochs, h.loss[epoch], 100*h.acc[epoch], secs, n/secs)
+		fmt.Fprintf(out, "epoch %d/%d%s  loss %.4f  train accuracy %.2f%%  time %.1fs (%.0f images/s)\n",
+			epoch+1, c.epochs, lrNote, h.loss[epoch], 100*h.acc[epoch], secs, n/secs)
 	}
 	return h, nil
 }
