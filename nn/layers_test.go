@@ -158,6 +158,37 @@ func TestBatchNorm(t *testing.T) {
 	testutil.MustPanic(t, "nn: BatchNorm: input [2 4] for 3 channels", func() { bn2.Forward(tensor.Zeros(dev, 2, 4)) })
 }
 
+// A BasicBlock in evaluation mode with fresh running statistics (mean 0,
+// variance 1): conv1 sums each padded 3×3 window, conv2 passes its input
+// through, so out = relu(relu(box(x)/s)/s + x) with s = sqrt(1 + eps).
+func TestBasicBlockByHand(t *testing.T) {
+	b := nn.NewBasicBlock(dev, 1, 1, 1)
+	b.SetTraining(false)
+	tensor.Assign(b.Conv1.Weight, tensor.Ones(dev, 1, 1, 3, 3))
+	tensor.Assign(b.Conv2.Weight, from([]float32{0, 0, 0, 0, 1, 0, 0, 0, 0}, 1, 1, 3, 3))
+	in := []float64{1, -2, 3, -4, 5, -6, 7, -8, 0.5}
+	x := make([]float32, len(in))
+	for i, v := range in {
+		x[i] = float32(v)
+	}
+	s := math.Sqrt(1 + 1e-5)
+	want := make([]float64, 9)
+	for i := range 3 {
+		for j := range 3 {
+			box := 0.0
+			for di := -1; di <= 1; di++ {
+				for dj := -1; dj <= 1; dj++ {
+					if r, c := i+di, j+dj; r >= 0 && r < 3 && c >= 0 && c < 3 {
+						box += in[r*3+c]
+					}
+				}
+			}
+			want[i*3+j] = math.Max(0, math.Max(0, box/s)/s+in[i*3+j])
+		}
+	}
+	near(t, "BasicBlock", vals(t, b.Forward(from(x, 1, 1, 3, 3))), want, 1e-5)
+}
+
 func TestBasicBlockShapes(t *testing.T) {
 	same := nn.NewBasicBlock(dev, 4, 4, 1)
 	down := nn.NewBasicBlock(dev, 4, 8, 2)
@@ -218,6 +249,11 @@ func TestLayerGradients(t *testing.T) {
 			return bn.Forward(xs[0])
 		}},
 		{Name: "Softmax", Shapes: [][]int{{2, 5}}, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.NewSoftmax(-1).Forward(xs[0]) }},
+		{Name: "ReLU", Shapes: [][]int{{2, 5}}, Gen: gradcheck.AwayFromZero, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.ReLU().Forward(xs[0]) }},
+		{Name: "LeakyReLU", Shapes: [][]int{{2, 5}}, Gen: gradcheck.AwayFromZero, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.LeakyReLU(0.1).Forward(xs[0]) }},
+		{Name: "Sigmoid", Shapes: [][]int{{2, 5}}, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.Sigmoid().Forward(xs[0]) }},
+		{Name: "Tanh", Shapes: [][]int{{2, 5}}, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.Tanh().Forward(xs[0]) }},
+		{Name: "GELU", Shapes: [][]int{{2, 5}}, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.GELU().Forward(xs[0]) }},
 		{Name: "Sequential", Shapes: [][]int{{3, 4}}, F: func(xs []*tensor.Tensor) *tensor.Tensor {
 			nn.ManualSeed(5)
 			return nn.NewSequential(nn.NewLinear(dev, 4, 5), nn.Tanh(), nn.NewLinear(dev, 5, 2), nn.Sigmoid()).Forward(xs[0])
