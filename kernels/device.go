@@ -34,6 +34,8 @@ type Device struct {
 	wg    uint32
 	gemm  gemmPresets
 	pipes map[pipelineKey]*vulkan.Pipeline
+	// gemmTune overrides the GEMM presets in the tile sweep.
+	gemmTune gemmOverride
 }
 
 var _ device.Device = (*Device)(nil)

@@ -47,15 +47,25 @@ func splitK(tiles, k, bk int) int {
 	return min((target+tiles-1)/tiles, k/(4*bk))
 }
 
+// gemmOverride forces the tile and turns split-K off, for the tile sweep
+// (BenchmarkGEMMTiles); the zero value leaves the choice to the presets.
+type gemmOverride struct {
+	tile    *gemmTile
+	noSplit bool
+}
+
+// fits reports whether the device's workgroup and shared memory limits
+// allow the tile.
+func (t gemmTile) fits(p vulkan.Properties) bool {
+	return t.invocations() <= int(p.MaxInvocations) && t.invocations() <= int(p.MaxWorkgroupSize[0]) && t.shared() <= int(p.MaxSharedMemory)
+}
+
 // choosePresets picks the largest tiles the device's workgroup and shared
 // memory limits allow.
 func choosePresets(p vulkan.Properties) gemmPresets {
-	fits := func(t gemmTile) bool {
-		return t.invocations() <= int(p.MaxInvocations) && t.invocations() <= int(p.MaxWorkgroupSize[0]) && t.shared() <= int(p.MaxSharedMemory)
-	}
 	pick := func(cands []gemmTile) gemmTile {
 		for _, t := range cands {
-			if fits(t) {
+			if t.fits(p) {
 				return t
 			}
 		}
@@ -122,13 +132,16 @@ func (d *Device) gemmOp(p device.GemmParams, rowBias bool) {
 		return
 	}
 	t := d.gemm.pick(p.M, p.N)
+	if d.gemmTune.tile != nil {
+		t = *d.gemmTune.tile
+	}
 	gx, gy := (p.N+t.bn-1)/t.bn, (p.M+t.bm-1)/t.bm
 	if gx > 65535 || gy > 65535 {
 		panic(fmt.Sprintf("vulkan: Gemm: %dx%d output needs a %dx%d grid, over the 65535 limit", p.M, p.N, gx, gy))
 	}
 	// Split K for single products with few tiles and a long K, when the
 	// epilogue is a plain scaling (the reduction applies alpha).
-	if s := splitK(gx*gy, p.K, t.bk); s > 1 && batches == 1 && p.Beta == 0 && p.Bias == nil && p.Act == device.UnaryIdentity {
+	if s := splitK(gx*gy, p.K, t.bk); s > 1 && !d.gemmTune.noSplit && batches == 1 && p.Beta == 0 && p.Bias == nil && p.Act == device.UnaryIdentity {
 		d.gemmSplitK(p, s, a, b, c)
 		return
 	}
