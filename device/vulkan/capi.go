@@ -528,14 +528,26 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unsafe"
 )
 
+// loaderNames are the files the Vulkan loader comes as, per system: the
+// Khronos loader, and on Apple machines MoltenVK itself where no loader is
+// installed.
+func loaderNames() (names []string, hint string) {
+	if runtime.GOOS == "darwin" {
+		return []string{"libvulkan.1.dylib", "libvulkan.dylib", "libMoltenVK.dylib"}, "install the Vulkan SDK or MoltenVK"
+	}
+	return []string{"libvulkan.so.1", "libvulkan.so"}, "install libvulkan1"
+}
+
 // loadLoader dlopens the Vulkan loader and returns vkGetInstanceProcAddr.
 func loadLoader() (unsafe.Pointer, error) {
 	var errs []string
-	for _, name := range []string{"libvulkan.so.1", "libvulkan.so"} {
+	names, hint := loaderNames()
+	for _, name := range names {
 		cn := C.CString(name)
 		p := C.vkg_load(cn)
 		C.free(unsafe.Pointer(cn))
@@ -544,7 +556,7 @@ func loadLoader() (unsafe.Pointer, error) {
 		}
 		errs = append(errs, C.GoString(C.vkg_load_error()))
 	}
-	return nil, fmt.Errorf("no Vulkan loader (install libvulkan1): %s", strings.Join(errs, "; "))
+	return nil, fmt.Errorf("no Vulkan loader (%s): %s", hint, strings.Join(errs, "; "))
 }
 
 // newRing makes the message ring of one instance and returns it with the

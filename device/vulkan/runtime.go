@@ -123,9 +123,17 @@ func createInstance(validate bool) (*instance, error) {
 		exts = append(exts, z("VK_EXT_debug_utils"), z("VK_EXT_validation_features"))
 		in.ring, pnext = newRing(true)
 	}
+	// Portability drivers (MoltenVK on Apple machines) are listed only to
+	// an instance that asks for them.
+	var flags vk.InstanceCreateFlags
+	if hasInstanceExtension(portabilityEnumeration) {
+		exts = append(exts, z(portabilityEnumeration))
+		flags |= instanceCreateEnumeratePortability
+	}
 	ici := vk.InstanceCreateInfo{
 		SType: vk.StructureTypeInstanceCreateInfo,
 		PNext: pnext,
+		Flags: flags,
 		PApplicationInfo: &vk.ApplicationInfo{
 			SType:            vk.StructureTypeApplicationInfo,
 			PApplicationName: z("vkgrad"),
@@ -165,6 +173,31 @@ func createInstance(validate bool) (*instance, error) {
 		in.msgr = m
 	}
 	return in, nil
+}
+
+const (
+	portabilityEnumeration = "VK_KHR_portability_enumeration"
+	// instanceCreateEnumeratePortability is
+	// VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR.
+	instanceCreateEnumeratePortability vk.InstanceCreateFlags = 0x00000001
+	// portabilitySubset must be enabled on a device that offers it.
+	portabilitySubset = "VK_KHR_portability_subset"
+)
+
+func hasInstanceExtension(name string) bool {
+	var n uint32
+	if vk.EnumerateInstanceExtensionProperties("", &n, nil) != vk.Success {
+		return false
+	}
+	props := make([]vk.ExtensionProperties, n)
+	vk.EnumerateInstanceExtensionProperties("", &n, props)
+	for _, p := range props {
+		p.Deref()
+		if vk.ToString(p.ExtensionName[:]) == name {
+			return true
+		}
+	}
+	return false
 }
 
 func hasDeviceExtension(pd vk.PhysicalDevice, name string) bool {
@@ -404,6 +437,9 @@ func (r *Runtime) createDevice() error {
 	var exts []string
 	if r.pushDesc {
 		exts = append(exts, z("VK_KHR_push_descriptor"))
+	}
+	if hasDeviceExtension(r.pd, portabilitySubset) {
+		exts = append(exts, z(portabilitySubset))
 	}
 	dci := vk.DeviceCreateInfo{
 		SType:                vk.StructureTypeDeviceCreateInfo,
