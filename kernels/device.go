@@ -5,6 +5,7 @@ package kernels
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"time"
 
 	"github.com/vkgrad/vkgrad/device"
@@ -34,6 +35,9 @@ type Device struct {
 	wg    uint32
 	gemm  gemmPresets
 	pipes map[pipelineKey]*vulkan.Pipeline
+	// splitTarget is how many workgroups keep the device busy, below
+	// which a long-K GEMM is split (see splitK).
+	splitTarget int
 	// gemmTune overrides the GEMM presets in the tile sweep.
 	gemmTune gemmOverride
 }
@@ -55,7 +59,13 @@ func newDevice(rt *vulkan.Runtime) *Device {
 	for wg > p.MaxInvocations || wg > p.MaxWorkgroupSize[0] {
 		wg /= 2
 	}
-	return &Device{rt: rt, wg: wg, gemm: choosePresets(p), pipes: map[pipelineKey]*vulkan.Pipeline{}}
+	// A GPU wants dozens of workgroups in flight; a software device runs
+	// one per CPU thread, and slicing K for it only adds work.
+	splitTarget := 64
+	if p.Type == device.KindSoftwareGPU {
+		splitTarget = max(2, runtime.NumCPU())
+	}
+	return &Device{rt: rt, wg: wg, gemm: choosePresets(p), splitTarget: splitTarget, pipes: map[pipelineKey]*vulkan.Pipeline{}}
 }
 
 // Runtime returns the device's Vulkan runtime (for profiling and tests).

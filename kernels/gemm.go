@@ -37,10 +37,10 @@ func (g gemmPresets) pick(m, n int) gemmTile {
 }
 
 // splitK is the number of slices of K an M x N x K product is cut into, so
-// that a product with few output tiles and a long K still gives the GPU
-// enough workgroups (the slices are summed by the reduction kernel).
-func splitK(tiles, k, bk int) int {
-	const target = 64 // workgroups that keep a large GPU busy
+// that a product with fewer output tiles than target (the workgroups that
+// keep the device busy) and a long K still gives the device enough
+// workgroups (the slices are summed by the reduction kernel).
+func splitK(tiles, k, bk, target int) int {
 	if tiles >= target || k < 16*bk {
 		return 1
 	}
@@ -141,7 +141,7 @@ func (d *Device) gemmOp(p device.GemmParams, rowBias bool) {
 	}
 	// Split K for single products with few tiles and a long K, when the
 	// epilogue is a plain scaling (the reduction applies alpha).
-	if s := splitK(gx*gy, p.K, t.bk); s > 1 && !d.gemmTune.noSplit && batches == 1 && p.Beta == 0 && p.Bias == nil && p.Act == device.UnaryIdentity {
+	if s := splitK(gx*gy, p.K, t.bk, d.splitTarget); s > 1 && !d.gemmTune.noSplit && batches == 1 && p.Beta == 0 && p.Bias == nil && p.Act == device.UnaryIdentity {
 		d.gemmSplitK(p, s, a, b, c)
 		return
 	}

@@ -51,7 +51,7 @@ func (d *Device) splits(c gemmCase, t gemmTile) bool {
 		t = d.gemm.pick(c.m, c.n)
 	}
 	tiles := ((c.n + t.bn - 1) / t.bn) * ((c.m + t.bm - 1) / t.bm)
-	return c.batch == 1 && splitK(tiles, c.k, t.bk) > 1
+	return c.batch == 1 && splitK(tiles, c.k, t.bk, d.splitTarget) > 1
 }
 
 // naiveGemm is C = op(A)·op(B) in float64, batch by batch.
@@ -208,5 +208,21 @@ func BenchmarkGEMMTiles(b *testing.B) {
 		d.Release(ab)
 		d.Release(bb)
 		d.Release(cb)
+	}
+}
+
+func TestSplitK(t *testing.T) {
+	for _, c := range []struct{ tiles, k, bk, target, want int }{
+		{tiles: 64, k: 65536, bk: 16, target: 64, want: 1},  // enough tiles
+		{tiles: 1, k: 255, bk: 16, target: 64, want: 1},     // K too short to pay for the reduction
+		{tiles: 1, k: 4099, bk: 16, target: 64, want: 64},   // 64 slices of 65 (k/4bk = 64)
+		{tiles: 16, k: 784, bk: 16, target: 64, want: 4},    // the MLP's forward GEMM on a GPU
+		{tiles: 16, k: 784, bk: 16, target: 2, want: 1},     // and on a 2-thread software device
+		{tiles: 1, k: 1100, bk: 16, target: 2, want: 2},     // a lone tile still splits there
+		{tiles: 3, k: 100000, bk: 16, target: 64, want: 22}, // ceil(64/3)
+	} {
+		if got := splitK(c.tiles, c.k, c.bk, c.target); got != c.want {
+			t.Errorf("splitK(tiles %d, k %d, bk %d, target %d) = %d, want %d", c.tiles, c.k, c.bk, c.target, got, c.want)
+		}
 	}
 }
