@@ -2,6 +2,13 @@
 // SUBGROUP defined, each subgroup reduces first and shared memory combines
 // the subgroups' results; otherwise a tree in shared memory does it all.
 // The workgroup size must be a power of two.
+//
+// The row kernels (softmax, its backward, softmax cross-entropy) give each
+// row a workgroup, or with PER_THREAD = 1 (short rows, such as 10 classes)
+// a single invocation, with no shared memory or barriers: rowIndex,
+// rowLane and rowLanes say which row and which of its elements an
+// invocation walks, rowMax and rowSum combine across the row.
+layout(constant_id = 2) const uint PER_THREAD = 0u;
 
 shared float red_[gl_WorkGroupSize.x];
 
@@ -65,3 +72,17 @@ float groupMax(float v) {
     return red_[0];
 }
 #endif
+
+uint rowIndex() { return PER_THREAD == 1u ? flatIndex() : groupIndex(); }
+uint rowLane() { return PER_THREAD == 1u ? 0u : gl_LocalInvocationID.x; }
+uint rowLanes() { return PER_THREAD == 1u ? 1u : gl_WorkGroupSize.x; }
+
+float rowMax(float v) {
+    if (PER_THREAD == 1u) return v;
+    return groupMax(v);
+}
+
+float rowSum(float v) {
+    if (PER_THREAD == 1u) return v;
+    return groupSum(v);
+}

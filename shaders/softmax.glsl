@@ -5,9 +5,6 @@
 #include "rowreduce.glsl"
 
 layout(constant_id = 1) const uint LOG = 0u;
-// PER_THREAD = 1: one invocation per row (short rows, such as 10 classes),
-// no shared memory or barriers; otherwise one workgroup per row.
-layout(constant_id = 2) const uint PER_THREAD = 0u;
 
 layout(std430, binding = 0) writeonly buffer Dst { float dst[]; };
 layout(std430, binding = 1) readonly buffer Src { float src[]; };
@@ -15,22 +12,22 @@ layout(std430, binding = 1) readonly buffer Src { float src[]; };
 layout(push_constant) uniform PC { uint rows; uint n; uint inner; } pc;
 
 void main() {
-    uint g = PER_THREAD == 1u ? flatIndex() : groupIndex();
+    uint g = rowIndex();
     if (g >= pc.rows) return;
     uint base = (g / pc.inner) * pc.n * pc.inner + g % pc.inner;
-    uint lid = PER_THREAD == 1u ? 0u : gl_LocalInvocationID.x;
-    uint lanes = PER_THREAD == 1u ? 1u : gl_WorkGroupSize.x;
+    uint lid = rowLane();
+    uint lanes = rowLanes();
     float m = -INF;
     for (uint j = lid; j < pc.n; j += lanes) {
         float v = src[base + j * pc.inner];
         if (isnan(v) || v > m) m = v;
     }
-    if (PER_THREAD == 0u) m = groupMax(m);
+    m = rowMax(m);
     float s = 0.0;
     for (uint j = lid; j < pc.n; j += lanes) {
         s += exp(src[base + j * pc.inner] - m);
     }
-    if (PER_THREAD == 0u) s = groupSum(s);
+    s = rowSum(s);
     float lse = m + log(s);
     for (uint j = lid; j < pc.n; j += lanes) {
         uint k = base + j * pc.inner;

@@ -5,9 +5,6 @@
 #include "rowreduce.glsl"
 
 layout(constant_id = 1) const uint LOG = 0u;
-// PER_THREAD = 1: one invocation per row (short rows, such as 10 classes),
-// no shared memory or barriers; otherwise one workgroup per row.
-layout(constant_id = 2) const uint PER_THREAD = 0u;
 
 layout(std430, binding = 0) writeonly buffer DX { float dx[]; };
 layout(std430, binding = 1) readonly buffer Y { float y[]; };
@@ -16,17 +13,17 @@ layout(std430, binding = 2) readonly buffer DY { float dy[]; };
 layout(push_constant) uniform PC { uint rows; uint n; uint inner; } pc;
 
 void main() {
-    uint g = PER_THREAD == 1u ? flatIndex() : groupIndex();
+    uint g = rowIndex();
     if (g >= pc.rows) return;
     uint base = (g / pc.inner) * pc.n * pc.inner + g % pc.inner;
-    uint lid = PER_THREAD == 1u ? 0u : gl_LocalInvocationID.x;
-    uint lanes = PER_THREAD == 1u ? 1u : gl_WorkGroupSize.x;
+    uint lid = rowLane();
+    uint lanes = rowLanes();
     float s = 0.0;
     for (uint j = lid; j < pc.n; j += lanes) {
         uint k = base + j * pc.inner;
         s += LOG == 1u ? dy[k] : dy[k] * y[k];
     }
-    if (PER_THREAD == 0u) s = groupSum(s);
+    s = rowSum(s);
     for (uint j = lid; j < pc.n; j += lanes) {
         uint k = base + j * pc.inner;
         dx[k] = LOG == 1u ? dy[k] - exp(y[k]) * s : y[k] * (dy[k] - s);

@@ -1,14 +1,12 @@
 // Softmax cross-entropy of logits [batch, classes] against labels [batch]:
-// each workgroup (or, with PER_THREAD, each invocation) writes its row's loss, -log softmax(x)[label] (NaN for a
-// label outside [0, classes)), and, with GRAD = 1, its row of the gradient
-// of the batch mean, (softmax(x) - onehot) / batch.
+// each workgroup (or, with PER_THREAD, each invocation) writes its row's
+// loss, -log softmax(x)[label] (NaN for a label outside [0, classes)), and,
+// with GRAD = 1, its row of the gradient of the batch mean,
+// (softmax(x) - onehot) / batch.
 #include "common.glsl"
 #include "rowreduce.glsl"
 
 layout(constant_id = 1) const uint GRAD = 1u;
-// PER_THREAD = 1: one invocation per row (short rows, such as 10 classes),
-// no shared memory or barriers; otherwise one workgroup per row.
-layout(constant_id = 2) const uint PER_THREAD = 0u;
 
 layout(std430, binding = 0) writeonly buffer RowLoss { float rowLoss[]; };
 layout(std430, binding = 1) writeonly buffer Grad { float grad[]; };
@@ -18,22 +16,22 @@ layout(std430, binding = 3) readonly buffer Labels { float labels[]; };
 layout(push_constant) uniform PC { uint batch; uint classes; } pc;
 
 void main() {
-    uint r = PER_THREAD == 1u ? flatIndex() : groupIndex();
+    uint r = rowIndex();
     if (r >= pc.batch) return;
     uint base = r * pc.classes;
-    uint lid = PER_THREAD == 1u ? 0u : gl_LocalInvocationID.x;
-    uint lanes = PER_THREAD == 1u ? 1u : gl_WorkGroupSize.x;
+    uint lid = rowLane();
+    uint lanes = rowLanes();
     float m = -INF;
     for (uint j = lid; j < pc.classes; j += lanes) {
         float v = x[base + j];
         if (isnan(v) || v > m) m = v;
     }
-    if (PER_THREAD == 0u) m = groupMax(m);
+    m = rowMax(m);
     float s = 0.0;
     for (uint j = lid; j < pc.classes; j += lanes) {
         s += exp(x[base + j] - m);
     }
-    if (PER_THREAD == 0u) s = groupSum(s);
+    s = rowSum(s);
     float lse = m + log(s);
     float label = labels[r];
     bool valid = label >= 0.0 && floor(label) == label && label < float(pc.classes);

@@ -185,28 +185,26 @@ const (
 )
 
 func hasInstanceExtension(name string) bool {
-	var n uint32
-	if vk.EnumerateInstanceExtensionProperties("", &n, nil) != vk.Success {
-		return false
-	}
-	props := make([]vk.ExtensionProperties, n)
-	vk.EnumerateInstanceExtensionProperties("", &n, props)
-	for _, p := range props {
-		p.Deref()
-		if vk.ToString(p.ExtensionName[:]) == name {
-			return true
-		}
-	}
-	return false
+	return hasExtension(name, func(n *uint32, props []vk.ExtensionProperties) vk.Result {
+		return vk.EnumerateInstanceExtensionProperties("", n, props)
+	})
 }
 
 func hasDeviceExtension(pd vk.PhysicalDevice, name string) bool {
+	return hasExtension(name, func(n *uint32, props []vk.ExtensionProperties) vk.Result {
+		return vk.EnumerateDeviceExtensionProperties(pd, "", n, props)
+	})
+}
+
+// hasExtension looks for name in the list that enumerate gives (count
+// first, then the properties, as Vulkan's enumerations do).
+func hasExtension(name string, enumerate func(n *uint32, props []vk.ExtensionProperties) vk.Result) bool {
 	var n uint32
-	if vk.EnumerateDeviceExtensionProperties(pd, "", &n, nil) != vk.Success {
+	if enumerate(&n, nil) != vk.Success {
 		return false
 	}
 	props := make([]vk.ExtensionProperties, n)
-	vk.EnumerateDeviceExtensionProperties(pd, "", &n, props)
+	enumerate(&n, props)
 	for _, p := range props {
 		p.Deref()
 		if vk.ToString(p.ExtensionName[:]) == name {
