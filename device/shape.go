@@ -1,6 +1,10 @@
 package device
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+	"math/bits"
+)
 
 // NumElements is the number of elements of a tensor of the given shape: the
 // product of its sizes, 1 for a scalar (empty shape).
@@ -106,4 +110,21 @@ func MergeDims(shape []int, strides ...[]int) ([]int, [][]int) {
 		}
 	}
 	return merged, out
+}
+
+// CheckedNumElements is NumElements with overflow checking: ok is false
+// when a size is negative or the product does not fit in an int.
+func CheckedNumElements(shape []int) (n int, ok bool) {
+	n = 1
+	for _, s := range shape {
+		if s < 0 {
+			return 0, false
+		}
+		hi, lo := bits.Mul64(uint64(n), uint64(s))
+		if hi != 0 || lo > math.MaxInt {
+			return 0, false
+		}
+		n = int(lo)
+	}
+	return n, true
 }

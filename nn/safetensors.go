@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/vkgrad/vkgrad/device"
 	"github.com/vkgrad/vkgrad/tensor"
@@ -28,9 +33,18 @@ type stEntry struct {
 }
 
 // Save writes the module's params (buffers included) to path in the
-// safetensors format, through a temporary file renamed into place.
+// safetensors format. It writes a temporary file beside path and renames it
+// into place, so path is never left half-written; the file gets mode 0644
+// less the process's umask, as files other tools create do. A temporary
+// file that an interrupted Save left behind (its process is gone) is
+// removed by the next Save into the same folder.
 func Save(path string, m Module) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".vkgrad-save-*")
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	removeStaleTemps(dir, base)
+	tmp, err := createTemp(dir, base)
 	if err != nil {
 		return fmt.Errorf("nn: save %s: %w", path, err)
 	}
@@ -46,6 +60,52 @@ func Save(path string, m Module) error {
 		return fmt.Errorf("nn: save %s: %w", path, err)
 	}
 	return nil
+}
+
+// tempPrefix begins the name of Save's temporary file for base; the
+// writer's process ID follows, so that a later Save can tell a leftover
+// from a file another process is still writing.
+func tempPrefix(base string) string { return "." + base + ".vkgrad-tmp-" }
+
+// createTemp creates a new temporary file for base in dir with mode 0644
+// (the kernel applies the umask, as for any file created with that mode).
+func createTemp(dir, base string) (*os.File, error) {
+	prefix := tempPrefix(base) + strconv.Itoa(os.Getpid()) + "-"
+	for range 100 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("no free temporary name in %s", dir)
+}
+
+// removeStaleTemps removes the temporary files of earlier Saves of base in
+// dir whose processes no longer run.
+func removeStaleTemps(dir, base string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, globEscape(tempPrefix(base))+"*"))
+	for _, m := range matches {
+		rest := strings.TrimPrefix(filepath.Base(m), tempPrefix(base))
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid == os.Getpid() || processRunning(pid) {
+			continue
+		}
+		os.Remove(m)
+	}
+}
+
+// globEscape quotes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // WriteSafetensors writes params as F32 tensors, sorted by name.
@@ -111,6 +171,12 @@ func LoadSafetensors(b []byte, params []Param) error {
 	values := make([][]float32, len(params))
 	seen := map[string]bool{}
 	for i, p := range params {
+		if p.Tensor == nil {
+			return fmt.Errorf("param %q has no tensor", p.Name)
+		}
+		if p.Tensor.Released() {
+			return fmt.Errorf("param %q (shape %v) was released; nothing was loaded", p.Name, p.Tensor.Shape())
+		}
 		e, ok := entries[p.Name]
 		if !ok {
 			return fmt.Errorf("missing tensor %q (shape %v)", p.Name, p.Tensor.Shape())
@@ -176,7 +242,11 @@ func parseSafetensors(b []byte) (map[string]stEntry, []byte, error) {
 		if lo < 0 || hi < lo || hi > int64(len(data)) {
 			return nil, nil, fmt.Errorf("truncated or corrupt: tensor %q needs bytes [%d, %d) of a data section of %d", name, lo, hi, len(data))
 		}
-		if want := int64(4 * device.NumElements(e.Shape)); hi-lo != want {
+		n, ok := device.CheckedNumElements(e.Shape)
+		if !ok || n > math.MaxInt64/4 {
+			return nil, nil, fmt.Errorf("tensor %q: shape %v has more elements than an int can count", name, e.Shape)
+		}
+		if want := int64(4 * n); hi-lo != want {
 			return nil, nil, fmt.Errorf("tensor %q of shape %v has %d bytes, want %d", name, e.Shape, hi-lo, want)
 		}
 		entries[name] = e
