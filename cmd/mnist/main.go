@@ -12,10 +12,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"runtime/pprof"
 	"time"
@@ -26,6 +26,7 @@ import (
 	"github.com/vkgrad/vkgrad"
 	"github.com/vkgrad/vkgrad/datasets/mnist"
 	"github.com/vkgrad/vkgrad/device"
+	"github.com/vkgrad/vkgrad/internal/cli"
 	"github.com/vkgrad/vkgrad/nn"
 	"github.com/vkgrad/vkgrad/tensor"
 )
@@ -51,36 +52,78 @@ type config struct {
 }
 
 func main() {
-	var c config
-	flag.StringVar(&c.device, "device", "auto", `device: "auto", "cpu", "vulkan" or "vulkan:N"`)
-	flag.StringVar(&c.model, "model", "mlp", `"mlp" (784-512-10, RMSprop) or "cnn" (conv32-pool-conv64-pool-128-10, Adam with a cosine schedule)`)
-	flag.StringVar(&c.data, "data", "", "folder of the MNIST IDX files (default: the GoMNIST module's data, or $MNIST_DIR)")
-	flag.IntVar(&c.epochs, "epochs", 5, "training epochs")
-	flag.IntVar(&c.batch, "batch", 128, "batch size")
-	flag.Float64Var(&c.lr, "lr", 1e-3, "learning rate")
-	flag.Uint64Var(&c.seed, "seed", defaultSeed, "seed of the initial weights and of the shuffling")
-	flag.StringVar(&c.save, "save", "", "save the trained weights to this safetensors file")
-	flag.StringVar(&c.load, "load", "", "evaluate the weights in this safetensors file instead of training")
-	flag.StringVar(&c.plot, "plot", "", "write loss and accuracy curves to this .png or .svg file")
-	flag.BoolVar(&c.quiet, "quiet", false, "no progress bar")
-	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file")
-	flag.IntVar(&c.limit, "limit", 0, "train on only this many batches per epoch (0: all), for quick measurements")
-	flag.Parse()
-	log.SetFlags(0)
+	os.Exit(mainStatus(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// mainStatus runs the command with args and returns its exit status: every
+// failure is one line on stderr and status 1.
+func mainStatus(args []string, stdout, stderr io.Writer) int {
+	c, err := parseArgs(args, stderr)
+	if err != nil {
+		return cli.Exit("mnist", err, stderr)
+	}
 	if c.cpuprofile != "" {
 		f, err := os.Create(c.cpuprofile)
 		if err != nil {
-			log.Fatal("mnist: ", err)
+			return cli.Exit("mnist", err, stderr)
 		}
 		if err := pprof.StartCPUProfile(f); err != nil {
-			log.Fatal("mnist: ", err)
+			f.Close()
+			return cli.Exit("mnist", err, stderr)
 		}
+		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(c, os.Stdout); err != nil {
-		pprof.StopCPUProfile()
-		log.Fatal("mnist: ", err)
+	return cli.Exit("mnist", run(c, stdout), stderr)
+}
+
+// parseArgs reads the flags and checks every one of them, and every path
+// the run will write or read, before anything is loaded or trained.
+func parseArgs(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("mnist", flag.ContinueOnError)
+	fs.StringVar(&c.device, "device", "auto", `device: "auto", "cpu", "vulkan" or "vulkan:N"`)
+	fs.StringVar(&c.model, "model", "mlp", `"mlp" (784-512-10, RMSprop) or "cnn" (conv32-pool-conv64-pool-128-10, Adam with a cosine schedule)`)
+	fs.StringVar(&c.data, "data", "", "folder of the MNIST IDX files (default: the GoMNIST module's data, or $MNIST_DIR)")
+	fs.IntVar(&c.epochs, "epochs", 5, "training epochs")
+	fs.IntVar(&c.batch, "batch", 128, "batch size")
+	fs.Float64Var(&c.lr, "lr", 1e-3, "learning rate")
+	fs.Uint64Var(&c.seed, "seed", defaultSeed, "seed of the initial weights and of the shuffling")
+	fs.StringVar(&c.save, "save", "", "save the trained weights to this .safetensors file")
+	fs.StringVar(&c.load, "load", "", "evaluate the weights in this safetensors file instead of training")
+	fs.StringVar(&c.plot, "plot", "", "write loss and accuracy curves to this .png or .svg file")
+	fs.BoolVar(&c.quiet, "quiet", false, "no progress bar")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	fs.IntVar(&c.limit, "limit", 0, "train on only this many batches per epoch (0: all), for quick measurements")
+	if err := cli.Parse(fs, args, stderr); err != nil {
+		return c, err
 	}
+	return c, c.check()
+}
+
+// check validates a configuration before the data loads.
+func (c config) check() error {
+	checks := []error{
+		cli.OneOf("model", c.model, "mlp", "cnn"),
+		cli.AtLeast("batch", c.batch, 1),
+		cli.AtLeast("epochs", c.epochs, 1),
+		cli.Positive("lr", c.lr),
+		cli.AtLeast("limit", c.limit, 0),
+		cli.OutputPath("save", c.save, ".safetensors"),
+		cli.OutputPath("plot", c.plot, ".png", ".svg"),
+		cli.OutputPath("cpuprofile", c.cpuprofile),
+		cli.InputFile("load", c.load),
+		cli.Distinct(map[string]string{"save": c.save, "plot": c.plot, "cpuprofile": c.cpuprofile, "load": c.load}),
+	}
+	if c.load != "" && (c.save != "" || c.plot != "") {
+		checks = append(checks, errors.New("-load evaluates saved weights without training: -save and -plot have nothing to write"))
+	}
+	if c.data != "" {
+		if st, err := os.Stat(c.data); err != nil || !st.IsDir() {
+			checks = append(checks, fmt.Errorf("-data %s: not a folder", c.data))
+		}
+	}
+	return errors.Join(checks...)
 }
 
 // history is what training measured per epoch.
@@ -123,17 +166,18 @@ func run(c config, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if c.plot != "" {
-			if err := plotHistory(c.plot, h); err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "curves written to %s\n", c.plot)
-		}
+		// The weights first: a plot that fails must not lose them.
 		if c.save != "" {
 			if err := nn.Save(c.save, model); err != nil {
 				return err
 			}
 			fmt.Fprintf(out, "weights saved to %s\n", c.save)
+		}
+		if c.plot != "" {
+			if err := plotHistory(c.plot, h); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "curves written to %s\n", c.plot)
 		}
 	}
 	if c.evalLimit > 0 && c.evalLimit < test.N {

@@ -11,12 +11,13 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/vkgrad/vkgrad/bench"
 	"github.com/vkgrad/vkgrad/device"
 	"github.com/vkgrad/vkgrad/device/vulkan"
+	"github.com/vkgrad/vkgrad/internal/cli"
 	"github.com/vkgrad/vkgrad/tensor"
 )
 
@@ -35,28 +37,81 @@ type config struct {
 }
 
 func main() {
+	os.Exit(mainStatus(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// mainStatus runs the command with args and returns its exit status: every
+// failure is one line on stderr and status 1.
+func mainStatus(args []string, stdout, stderr io.Writer) int {
+	c, child, err := parseArgs(args, stderr)
+	if err != nil {
+		return cli.Exit("vkbench", err, stderr)
+	}
+	if child != "" {
+		return cli.Exit("vkbench", firstResult(child), stderr)
+	}
+	return cli.Exit("vkbench", run(c, stdout), stderr)
+}
+
+// parseArgs reads the flags and checks them, and the paths the reports
+// go to, before any benchmark runs.
+func parseArgs(args []string, stderr io.Writer) (config, string, error) {
 	var c config
-	flag.StringVar(&c.devices, "devices", "all", `comma-separated devices ("cpu", "vulkan:N", "gonum" for the host reference); "all" is every device and gonum`)
-	flag.BoolVar(&c.quick, "quick", false, "run a small subset (under a minute on a software GPU)")
-	flag.StringVar(&c.jsonPath, "json", "", "write the results as JSON to this file")
-	flag.StringVar(&c.mdPath, "md", "", "write the table as Markdown to this file")
-	flag.StringVar(&c.plotPath, "plot", "", "plot GFLOP/s against n for the square GEMMs into this .svg or .png file")
-	flag.StringVar(&c.groups, "groups", "", "only these case groups (comma-separated: gemm, conv2d, pool, softmax-ce, elementwise, train)")
-	flag.IntVar(&c.reps, "reps", 0, "timed runs per case (default 3 with -quick, else at least 5 and 1 s)")
-	flag.BoolVar(&c.noFirstRun, "no-first-run", false, "skip the first-result measurement (it starts new processes)")
-	flag.StringVar(&c.from, "from", "", "render the reports of an earlier -json file instead of running")
-	child := flag.String("first-run-child", "", "internal: open this device, compute one result, exit")
-	flag.Parse()
-	log.SetFlags(0)
-	if *child != "" {
-		if err := firstResult(*child); err != nil {
-			log.Fatal("vkbench: ", err)
+	fs := flag.NewFlagSet("vkbench", flag.ContinueOnError)
+	fs.StringVar(&c.devices, "devices", "all", `comma-separated devices ("cpu", "vulkan:N", "gonum" for the host reference); "all" is every device and gonum`)
+	fs.BoolVar(&c.quick, "quick", false, "run a small subset (under a minute on a software GPU)")
+	fs.StringVar(&c.jsonPath, "json", "", "write the results as JSON to this .json file")
+	fs.StringVar(&c.mdPath, "md", "", "write the table as Markdown to this .md file")
+	fs.StringVar(&c.plotPath, "plot", "", "plot GFLOP/s against n for the square GEMMs into this .svg or .png file")
+	fs.StringVar(&c.groups, "groups", "", "only these case groups (comma-separated: "+strings.Join(groupNames(), ", ")+")")
+	fs.IntVar(&c.reps, "reps", 0, "timed runs per case (default 3 with -quick, else at least 5 and 1 s)")
+	fs.BoolVar(&c.noFirstRun, "no-first-run", false, "skip the first-result measurement (it starts new processes)")
+	fs.StringVar(&c.from, "from", "", "render the reports of an earlier -json file instead of running")
+	child := fs.String("first-run-child", "", "internal: open this device, compute one result, exit")
+	if err := cli.Parse(fs, args, stderr); err != nil {
+		return c, "", err
+	}
+	return c, *child, c.check()
+}
+
+// groupNames lists the suite's case groups in order.
+func groupNames() []string {
+	var names []string
+	for _, cs := range bench.Suite(false) {
+		if !slices.Contains(names, cs.Group) {
+			names = append(names, cs.Group)
 		}
-		return
 	}
-	if err := run(c, os.Stdout); err != nil {
-		log.Fatal("vkbench: ", err)
+	return names
+}
+
+// check validates a configuration before anything runs.
+func (c config) check() error {
+	checks := []error{
+		cli.AtLeast("reps", c.reps, 0),
+		cli.OutputPath("json", c.jsonPath, ".json"),
+		cli.OutputPath("md", c.mdPath, ".md"),
+		cli.OutputPath("plot", c.plotPath, ".svg", ".png"),
+		cli.InputFile("from", c.from),
+		cli.Distinct(map[string]string{"json": c.jsonPath, "md": c.mdPath, "plot": c.plotPath, "from": c.from}),
 	}
+	if c.groups != "" {
+		names, asked := groupNames(), strings.Split(c.groups, ",")
+		for i, g := range asked {
+			asked[i] = strings.TrimSpace(g)
+			checks = append(checks, cli.OneOf("groups", asked[i], names...))
+		}
+		if c.plotPath != "" && c.from == "" && !slices.Contains(asked, "gemm") {
+			checks = append(checks, fmt.Errorf("-plot %s draws the square GEMMs, which -groups %s leaves out", c.plotPath, c.groups))
+		}
+	}
+	for _, d := range strings.Split(c.devices, ",") {
+		if strings.TrimSpace(d) == "" {
+			checks = append(checks, fmt.Errorf("-devices %q: an empty device name", c.devices))
+			break
+		}
+	}
+	return errors.Join(checks...)
 }
 
 // firstResult is what the child process does: open a device and read back
@@ -193,7 +248,7 @@ func writeReports(c config, rep *bench.Report, w io.Writer) error {
 		if path == "" {
 			return nil
 		}
-		f, err := os.Create(path)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 		if err != nil {
 			return err
 		}

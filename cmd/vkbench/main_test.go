@@ -39,3 +39,31 @@ func TestQuickSubset(t *testing.T) {
 		t.Fatalf("plot without GEMMs: %v", err)
 	}
 }
+
+// Every bad flag fails at once, before any benchmark runs: one line on
+// stderr, exit status 1.
+func TestBadFlags(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-reps", "-1"}, "-reps -1: must be at least 0"},
+		{[]string{"-groups", "gemm,nosuch"}, `-groups "nosuch": unknown (want gemm or`},
+		{[]string{"-json", filepath.Join(dir, "r.txt")}, `unknown extension ".txt" (want .json)`},
+		{[]string{"-md", filepath.Join(dir, "no", "r.md")}, "no such file or directory"},
+		{[]string{"-plot", filepath.Join(dir, "p.jpg")}, `unknown extension ".jpg" (want .svg or .png)`},
+		{[]string{"-plot", filepath.Join(dir, "p.svg"), "-groups", "train"}, "draws the square GEMMs, which -groups train leaves out"},
+		{[]string{"-from", filepath.Join(dir, "none.json")}, "no such file or directory"},
+		{[]string{"-devices", "cpu,,gonum"}, "an empty device name"},
+		{[]string{"-quick", "now"}, `unexpected argument "now"`},
+	}
+	for _, tc := range tests {
+		var stdout, stderr bytes.Buffer
+		code := mainStatus(tc.args, &stdout, &stderr)
+		msg := stderr.String()
+		if code != 1 || !strings.HasPrefix(msg, "vkbench: ") || strings.Count(msg, "\n") != 1 || !strings.Contains(msg, tc.want) || stdout.Len() != 0 {
+			t.Errorf("%q: status %d, stderr %q, stdout %q; want status 1 and one line with %q", tc.args, code, msg, stdout.String(), tc.want)
+		}
+	}
+}
