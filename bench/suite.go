@@ -77,7 +77,7 @@ func conv(n, c, hw, out int) device.Conv2dParams {
 func buffers(d device.Device, sizes ...int) ([]device.Buffer, func()) {
 	bufs := make([]device.Buffer, len(sizes))
 	for i, n := range sizes {
-		bufs[i] = d.Alloc(n)
+		bufs[i] = device.MustAlloc(d, n)
 		d.RandNormal(bufs[i], n, uint64(i+1), 0, 0, 1)
 	}
 	return bufs, func() {

@@ -107,11 +107,11 @@ func TestConv2dAgainstNaive(t *testing.T) {
 func TestConv2dValidation(t *testing.T) {
 	d := New()
 	p := device.Conv2dParams{N: 1, C: 3, H: 4, W: 4, OutC: 2, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, Groups: 2}
-	mustPanic(t, "not divisible by 2 groups", func() { d.Conv2d(p, d.Alloc(100), d.Alloc(100), d.Alloc(100), nil) })
+	mustPanic(t, "not divisible by 2 groups", func() { d.Conv2d(p, device.MustAlloc(d, 100), device.MustAlloc(d, 100), device.MustAlloc(d, 100), nil) })
 	p.Groups, p.KH = 1, 5
-	mustPanic(t, "does not fit", func() { d.Conv2d(p, d.Alloc(100), d.Alloc(100), d.Alloc(100), nil) })
+	mustPanic(t, "does not fit", func() { d.Conv2d(p, device.MustAlloc(d, 100), device.MustAlloc(d, 100), device.MustAlloc(d, 100), nil) })
 	p.KH = 3
-	mustPanic(t, "x needs 48 elements", func() { d.Conv2d(p, d.Alloc(100), d.Alloc(10), d.Alloc(100), nil) })
+	mustPanic(t, "x needs 48 elements", func() { d.Conv2d(p, device.MustAlloc(d, 100), device.MustAlloc(d, 10), device.MustAlloc(d, 100), nil) })
 }
 
 func naivePool(p device.Pool2dParams, x, dy []float32, isMax bool) (y, dx []float64) {

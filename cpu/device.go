@@ -11,6 +11,7 @@ package cpu
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -39,6 +40,10 @@ type Device struct {
 	fallback string
 	pool     pool
 	closed   atomic.Bool
+	// memLimit caps liveBytes (0: no limit); limitSource says where the
+	// limit comes from.
+	memLimit    atomic.Int64
+	limitSource string
 
 	allocs, releases   atomic.Int64
 	liveBuffers        atomic.Int64
@@ -54,11 +59,34 @@ var _ device.Device = (*Device)(nil)
 
 // New returns a CPU device. Every CPU device shares the host's memory and
 // cores; devices differ only in their counters and pools.
+//
+// A new device's memory limit is $VKGRAD_CPU_MEMORY when set, else the
+// host's physical memory (or its cgroup's limit); SetMemoryLimit changes
+// it.
 func New() *Device {
 	d := &Device{}
 	d.pool.init()
+	lim, src := defaultLimit()
+	d.memLimit.Store(lim)
+	d.limitSource = src
 	return d
 }
+
+// SetMemoryLimit caps the bytes of the device's live buffers: an Alloc
+// that would pass it is refused with a *device.AllocError instead of
+// asking the Go runtime, whose out of memory is fatal. 0 removes the
+// limit. Memory kept in the pool for reuse does not count, but the pool is
+// emptied before an allocation that would not fit beside it.
+func (d *Device) SetMemoryLimit(bytes int64) {
+	if bytes < 0 {
+		panic(fmt.Sprintf("cpu: SetMemoryLimit(%d): negative", bytes))
+	}
+	d.memLimit.Store(bytes)
+	d.limitSource = "SetMemoryLimit"
+}
+
+// MemoryLimit returns the device's memory limit in bytes (0: none).
+func (d *Device) MemoryLimit() int64 { return d.memLimit.Load() }
 
 // buffer is a CPU device's Buffer: a slice of host memory.
 type buffer struct {
@@ -71,21 +99,49 @@ func (b *buffer) Len() int {
 	return len(b.data)
 }
 
-// Alloc returns a buffer of n elements from the device's pool.
-func (d *Device) Alloc(n int) device.Buffer {
+// Alloc returns a buffer of n elements from the device's pool, or an
+// *device.AllocError when n elements would pass the memory limit.
+func (d *Device) Alloc(n int) (device.Buffer, error) {
 	if n < 0 {
 		panic(fmt.Sprintf("cpu: Alloc(%d): negative size", n))
 	}
 	d.checkOpen("Alloc")
+	if err := d.reserve(n); err != nil {
+		return nil, err
+	}
 	d.allocs.Add(1)
 	d.liveBuffers.Add(1)
-	d.liveBytes.Add(int64(n) * 4)
-	return &buffer{data: d.pool.get(n), dev: d}
+	return &buffer{data: d.pool.get(n), dev: d}, nil
 }
 
-// Release returns b's memory to the pool.
+// reserve counts n elements into liveBytes unless they would pass the
+// limit. Concurrent allocations cannot pass it together.
+func (d *Device) reserve(n int) error {
+	lim := d.memLimit.Load()
+	refuse := func(what string, limit int64) error {
+		return &device.AllocError{Device: "cpu:0", Elements: n, Limit: limit, What: what}
+	}
+	if int64(n) > math.MaxInt64/8 {
+		return refuse("the largest size the Go runtime can allocate", math.MaxInt64/8)
+	}
+	need := int64(n) * 4
+	for {
+		live := d.liveBytes.Load()
+		if lim > 0 && need > lim-live {
+			return refuse(fmt.Sprintf("the memory limit (%s) less %s of live buffers", d.limitSource, device.FormatBytes(live)), lim)
+		}
+		if d.liveBytes.CompareAndSwap(live, live+need) {
+			if lim > 0 && live+need+d.pool.bytes() > lim {
+				d.pool.drain() // let the garbage collector have the pooled memory first
+			}
+			return nil
+		}
+	}
+}
+
+// Release returns b's memory to the pool. After Close it does nothing.
 func (d *Device) Release(b device.Buffer) {
-	if b == nil {
+	if b == nil || d.closed.Load() {
 		return
 	}
 	cb := d.buf("Release", b)
@@ -98,6 +154,7 @@ func (d *Device) Release(b device.Buffer) {
 
 // buf checks that b is a live buffer of d and returns it.
 func (d *Device) buf(op string, b device.Buffer) *buffer {
+	d.checkOpen(op)
 	cb, ok := b.(*buffer)
 	if !ok || cb == nil {
 		panic(fmt.Sprintf("cpu: %s: buffer %T is not a CPU buffer", op, b))
@@ -144,8 +201,12 @@ func (d *Device) Upload(dst device.Buffer, offset int, src []float32) {
 	d.upBytes.Add(int64(len(src)) * 4)
 }
 
-// Download copies src[offset:offset+len(dst)] into dst.
+// Download copies src[offset:offset+len(dst)] into dst. On a closed device
+// it returns device.ErrClosed.
 func (d *Device) Download(dst []float32, src device.Buffer, offset int) error {
+	if d.closed.Load() {
+		return fmt.Errorf("cpu: Download: %w", device.ErrClosed)
+	}
 	x := d.data("Download", src)
 	device.CheckLen("cpu: Download", "src", src, offset, len(dst))
 	copy(dst, x[offset:])
@@ -186,7 +247,12 @@ func (d *Device) CopyStrided(shape []int, dst, src device.Strided) {
 }
 
 // Sync returns the first kept error; CPU ops finish as they are called.
-func (d *Device) Sync() error { return d.firstErr() }
+func (d *Device) Sync() error {
+	if d.closed.Load() {
+		return fmt.Errorf("cpu: Sync: %w", device.ErrClosed)
+	}
+	return d.firstErr()
+}
 
 func (d *Device) firstErr() error {
 	d.errMu.Lock()
@@ -221,16 +287,21 @@ func (d *Device) Stats() device.Stats {
 	}
 }
 
-// Close empties the pool. Buffers still live stay valid Go memory but must
-// not be used with the device again.
+// Close empties the pool. Buffers still live stay valid Go memory but
+// every later use of the device panics (Download and Sync return
+// device.ErrClosed; so does a second Close).
 func (d *Device) Close() error {
-	d.closed.Store(true)
+	if d.closed.Swap(true) {
+		return fmt.Errorf("cpu: Close: %w", device.ErrClosed)
+	}
 	d.pool.drain()
 	return d.firstErr()
 }
 
+// checkOpen panics, with an error wrapping device.ErrClosed as the value,
+// when the device is closed.
 func (d *Device) checkOpen(op string) {
 	if d.closed.Load() {
-		panic(fmt.Sprintf("cpu: %s on a closed device", op))
+		panic(fmt.Errorf("cpu: %s: %w", op, device.ErrClosed))
 	}
 }

@@ -10,7 +10,7 @@ import (
 func TestMemoryCountersAndPool(t *testing.T) {
 	d := New()
 	for i := 0; i < 100; i++ {
-		b := d.Alloc(1000)
+		b := device.MustAlloc(d, 1000)
 		d.Upload(b, 0, make([]float32, 1000))
 		d.Release(b)
 	}
@@ -21,14 +21,14 @@ func TestMemoryCountersAndPool(t *testing.T) {
 	if s.PooledBytes == 0 || s.PooledBytes > 8*1024 {
 		t.Fatalf("pool keeps %d bytes, want one buffer of about 4000", s.PooledBytes)
 	}
-	b := d.Alloc(10)
+	b := device.MustAlloc(d, 10)
 	if s := d.Stats(); s.LiveBuffers != 1 || s.LiveBytes != 40 {
 		t.Fatalf("stats with one live buffer: %+v", s)
 	}
 	d.Release(b)
 	mustPanic(t, "released buffer", func() { d.Fill(b, 0, 1, 0) })
 	other := New()
-	mustPanic(t, "another device", func() { d.Release(other.Alloc(1)) })
+	mustPanic(t, "another device", func() { d.Release(device.MustAlloc(other, 1)) })
 }
 
 func TestSizeClasses(t *testing.T) {
@@ -42,7 +42,7 @@ func TestSizeClasses(t *testing.T) {
 
 func TestZeroLengthBuffer(t *testing.T) {
 	d := New()
-	b := d.Alloc(0)
+	b := device.MustAlloc(d, 0)
 	if b.Len() != 0 {
 		t.Fatal(b.Len())
 	}

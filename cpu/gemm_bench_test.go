@@ -31,7 +31,7 @@ func BenchmarkGEMM(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("n=%d/vkgrad", n), func(b *testing.B) {
 			d := New()
-			ab, bbuf, cb := upload(d, a), upload(d, bb), d.Alloc(n*n)
+			ab, bbuf, cb := upload(d, a), upload(d, bb), device.MustAlloc(d, n*n)
 			p := device.GemmParams{M: n, N: n, K: n, Alpha: 1,
 				A: device.Matrix{Buf: ab, LD: n}, B: device.Matrix{Buf: bbuf, LD: n}, C: device.Matrix{Buf: cb, LD: n}}
 			b.ResetTimer()

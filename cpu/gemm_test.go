@@ -183,18 +183,18 @@ func TestGemmEnginesAgree(t *testing.T) {
 
 func TestGemmMisusePanics(t *testing.T) {
 	d := New()
-	a, b, c := d.Alloc(6), d.Alloc(6), d.Alloc(3)
+	a, b, c := device.MustAlloc(d, 6), device.MustAlloc(d, 6), device.MustAlloc(d, 3)
 	mustPanic(t, "does not fit", func() {
 		d.Gemm(device.GemmParams{M: 2, N: 2, K: 3, Alpha: 1,
 			A: device.Matrix{Buf: a, LD: 3}, B: device.Matrix{Buf: b, LD: 2}, C: device.Matrix{Buf: c, LD: 2}})
 	})
 	mustPanic(t, "leading dimension", func() {
 		d.Gemm(device.GemmParams{M: 2, N: 2, K: 3, Alpha: 1,
-			A: device.Matrix{Buf: a, LD: 2}, B: device.Matrix{Buf: b, LD: 2}, C: device.Matrix{Buf: d.Alloc(4), LD: 2}})
+			A: device.Matrix{Buf: a, LD: 2}, B: device.Matrix{Buf: b, LD: 2}, C: device.Matrix{Buf: device.MustAlloc(d, 4), LD: 2}})
 	})
 	other := New()
 	mustPanic(t, "another device", func() {
 		d.Gemm(device.GemmParams{M: 1, N: 1, K: 1, Alpha: 1,
-			A: device.Matrix{Buf: other.Alloc(1), LD: 1}, B: device.Matrix{Buf: b, LD: 1}, C: device.Matrix{Buf: c, LD: 1}})
+			A: device.Matrix{Buf: device.MustAlloc(other, 1), LD: 1}, B: device.Matrix{Buf: b, LD: 1}, C: device.Matrix{Buf: c, LD: 1}})
 	})
 }

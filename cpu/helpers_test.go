@@ -19,14 +19,14 @@ func randSlice(r *rand.Rand, n int) []float32 {
 }
 
 func upload(d *Device, data []float32) device.Buffer {
-	b := d.Alloc(len(data))
+	b := device.MustAlloc(d, len(data))
 	d.Upload(b, 0, data)
 	return b
 }
 
 // nanBuf returns a buffer of n NaNs, so a missed write shows.
 func nanBuf(d *Device, n int) device.Buffer {
-	b := d.Alloc(n)
+	b := device.MustAlloc(d, n)
 	d.Fill(b, 0, n, float32(math.NaN()))
 	return b
 }

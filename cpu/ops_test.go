@@ -265,7 +265,7 @@ func TestReduce(t *testing.T) {
 		}
 	}
 	mustPanic(t, "sorted", func() {
-		d.Reduce(device.ReduceSum, []int{2, 2}, []int{1, 0}, d.Alloc(1), device.Contiguous(d.Alloc(4), 0, []int{2, 2}))
+		d.Reduce(device.ReduceSum, []int{2, 2}, []int{1, 0}, device.MustAlloc(d, 1), device.Contiguous(device.MustAlloc(d, 4), 0, []int{2, 2}))
 	})
 }
 
@@ -320,7 +320,7 @@ func TestReduceNaN(t *testing.T) {
 	d := New()
 	x := []float32{1, float32(math.NaN()), 3}
 	for _, op := range []device.ReduceOp{device.ReduceMax, device.ReduceMin, device.ReduceSum} {
-		dst := d.Alloc(1)
+		dst := device.MustAlloc(d, 1)
 		d.Reduce(op, []int{3}, []int{0}, dst, device.Contiguous(upload(d, x), 0, []int{3}))
 		if v := download(t, d, dst, 1)[0]; v == v {
 			t.Errorf("%v over a NaN = %v, want NaN", op, v)
@@ -427,7 +427,7 @@ func TestSoftmaxAndCrossEntropy(t *testing.T) {
 func TestRandomMatchesPhilox(t *testing.T) {
 	d := New()
 	const n = 100
-	u, z, m := d.Alloc(n), d.Alloc(n), d.Alloc(n)
+	u, z, m := device.MustAlloc(d, n), device.MustAlloc(d, n), device.MustAlloc(d, n)
 	d.RandUniform(u, n, 42, 7, -1, 3)
 	d.RandNormal(z, n, 42, 7, 2, 0.5)
 	d.Bernoulli(m, n, 42, 7, 0.25, 4)
@@ -441,7 +441,7 @@ func TestRandomMatchesPhilox(t *testing.T) {
 			t.Fatalf("mask value %v", gm[i])
 		}
 	}
-	a := d.Alloc(5)
+	a := device.MustAlloc(d, 5)
 	d.Arange(a, 5, 1, 0.5)
 	assertClose(t, "arange", download(t, d, a, 5), []float64{1, 1.5, 2, 2.5, 3}, 0, 0)
 	d.Fill(a, 1, 3, 9)

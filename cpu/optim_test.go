@@ -83,7 +83,7 @@ func optimRun(t *testing.T, name string, nState int, step func(d *Device, n, k i
 	wb := upload(d, w)
 	state := make([]device.Buffer, nState)
 	for i := range state {
-		state[i] = d.Alloc(n)
+		state[i] = device.MustAlloc(d, n)
 		d.Fill(state[i], 0, n, 0)
 	}
 	refW := make([]float64, n)
@@ -170,8 +170,8 @@ func TestOptimizers(t *testing.T) {
 
 func TestOptimizerMissingState(t *testing.T) {
 	d := New()
-	w, g := d.Alloc(3), d.Alloc(3)
+	w, g := device.MustAlloc(d, 3), device.MustAlloc(d, 3)
 	mustPanic(t, "velocity buffer is nil", func() { d.SGDStep(device.SGDParams{LR: 1, Momentum: 0.9}, 3, w, g, nil) })
-	mustPanic(t, "m buffer is nil", func() { d.AdamStep(device.AdamParams{LR: 1}, 3, w, g, nil, d.Alloc(3)) })
-	mustPanic(t, "sum needs 3 elements", func() { d.AdaGradStep(device.AdaGradParams{LR: 1}, 3, w, g, d.Alloc(2)) })
+	mustPanic(t, "m buffer is nil", func() { d.AdamStep(device.AdamParams{LR: 1}, 3, w, g, nil, device.MustAlloc(d, 3)) })
+	mustPanic(t, "sum needs 3 elements", func() { d.AdaGradStep(device.AdaGradParams{LR: 1}, 3, w, g, device.MustAlloc(d, 2)) })
 }

@@ -26,7 +26,7 @@ func benchDevice(b *testing.B) *Device {
 func BenchmarkDispatch(b *testing.B) {
 	d := benchDevice(b)
 	const n = 1024
-	buf := d.Alloc(n)
+	buf := device.MustAlloc(d, n)
 	d.Fill(buf, 0, n, 1)
 	shape := []int{n}
 	v := device.Contiguous(buf, 0, shape)
@@ -56,7 +56,7 @@ func BenchmarkDispatch(b *testing.B) {
 func BenchmarkGEMM(b *testing.B) {
 	d := benchDevice(b)
 	for _, n := range []int{256, 512, 1024} {
-		a, bb, c := d.Alloc(n*n), d.Alloc(n*n), d.Alloc(n*n)
+		a, bb, c := device.MustAlloc(d, n*n), device.MustAlloc(d, n*n), device.MustAlloc(d, n*n)
 		d.RandNormal(a, n*n, 1, 0, 0, 1)
 		d.RandNormal(bb, n*n, 2, 0, 0, 1)
 		flops := 2 * float64(n) * float64(n) * float64(n)

@@ -66,7 +66,7 @@ func (d *Device) Conv2d(p device.Conv2dParams, dst, x, w, bias device.Buffer) {
 	if p.N == 0 {
 		return
 	}
-	col := d.rt.Alloc(c.chunk * p.C * c.kk * c.ohw)
+	col := d.scratch(c.chunk * p.C * c.kk * c.ohw)
 	defer d.rt.Release(col)
 	for n0 := 0; n0 < p.N; n0 += c.chunk {
 		nb := min(c.chunk, p.N-n0)
@@ -92,7 +92,7 @@ func (d *Device) Conv2dBackwardData(p device.Conv2dParams, dx, dy, w device.Buff
 	if p.N == 0 {
 		return
 	}
-	col := d.rt.Alloc(c.chunk * p.C * c.kk * c.ohw)
+	col := d.scratch(c.chunk * p.C * c.kk * c.ohw)
 	defer d.rt.Release(col)
 	for n0 := 0; n0 < p.N; n0 += c.chunk {
 		nb := min(c.chunk, p.N-n0)
@@ -119,9 +119,9 @@ func (d *Device) Conv2dBackwardFilter(p device.Conv2dParams, dw, x, dy device.Bu
 		d.rt.Fill(dwb, 0, nw, 0)
 		return
 	}
-	col := d.rt.Alloc(c.chunk * p.C * c.kk * c.ohw)
-	parts := d.rt.Alloc(c.chunk * nw)
+	col := d.scratch(c.chunk * p.C * c.kk * c.ohw)
 	defer d.rt.Release(col)
+	parts := d.scratch(c.chunk * nw)
 	defer d.rt.Release(parts)
 	var sum *vulkan.Buffer
 	for n0 := 0; n0 < p.N; n0 += c.chunk {
@@ -139,7 +139,7 @@ func (d *Device) Conv2dBackwardFilter(p device.Conv2dParams, dw, x, dy device.Bu
 			continue
 		}
 		if sum == nil {
-			sum = d.rt.Alloc(nw)
+			sum = d.scratch(nw)
 			defer d.rt.Release(sum)
 		}
 		d.Reduce(device.ReduceSum, []int{nb, nw}, []int{0}, sum, src)

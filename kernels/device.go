@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/vkgrad/vkgrad/device"
@@ -34,7 +35,8 @@ type Device struct {
 	// wg is the workgroup size of elementwise and reduction kernels.
 	wg    uint32
 	gemm  gemmPresets
-	pipes map[pipelineKey]*vulkan.Pipeline
+	pipesMu sync.Mutex
+	pipes   map[pipelineKey]*vulkan.Pipeline
 	// splitTarget is how many workgroups keep the device busy, below
 	// which a long-K GEMM is split (see splitK).
 	splitTarget int
@@ -71,8 +73,9 @@ func newDevice(rt *vulkan.Runtime) *Device {
 // Runtime returns the device's Vulkan runtime (for profiling and tests).
 func (d *Device) Runtime() *vulkan.Runtime { return d.rt }
 
-// buf checks that b is a live buffer of this device.
+// buf checks that the device is open and b is a live buffer of it.
 func (d *Device) buf(op string, b device.Buffer) *vulkan.Buffer {
+	d.checkOpen(op)
 	vb, ok := b.(*vulkan.Buffer)
 	if !ok || vb == nil {
 		panic(fmt.Sprintf("vulkan: %s: buffer %T is not a Vulkan buffer", op, b))
@@ -97,12 +100,42 @@ func (d *Device) out(op string, dst device.Buffer, off, n int) *vulkan.Buffer {
 	return b
 }
 
-// Alloc returns a buffer of n elements from the device's pools.
-func (d *Device) Alloc(n int) device.Buffer { return d.rt.Alloc(n) }
+// checkOpen panics, with an error wrapping device.ErrClosed as the value,
+// once the device is closed. (The runtime checks again under its lock, so
+// an op racing with Close fails the same way rather than touching freed
+// Vulkan objects.)
+func (d *Device) checkOpen(op string) {
+	if d.rt.Closed() {
+		panic(fmt.Errorf("vulkan: %s: %w", op, device.ErrClosed))
+	}
+}
 
-// Release returns b to the pools once the work using it completes.
+// Alloc returns a buffer of n elements from the device's pools, or an
+// *device.AllocError when the device has no room for it.
+func (d *Device) Alloc(n int) (device.Buffer, error) {
+	d.checkOpen("Alloc")
+	b, err := d.rt.Alloc(n)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// scratch allocates a temporary buffer inside an op, panicking with the
+// *device.AllocError when the device has no room (the op's caller sees the
+// same refusal as for its outputs).
+func (d *Device) scratch(n int) *vulkan.Buffer {
+	b, err := d.rt.Alloc(n)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Release returns b to the pools once the work using it completes; after
+// Close it does nothing.
 func (d *Device) Release(b device.Buffer) {
-	if b == nil {
+	if b == nil || d.rt.Closed() {
 		return
 	}
 	d.rt.Release(d.buf("Release", b))
@@ -113,8 +146,12 @@ func (d *Device) Upload(dst device.Buffer, offset int, src []float32) {
 	d.rt.Upload(d.buf("Upload", dst), offset, src)
 }
 
-// Download copies from src to dst after the work that writes src.
+// Download copies from src to dst after the work that writes src; on a
+// closed device it returns device.ErrClosed.
 func (d *Device) Download(dst []float32, src device.Buffer, offset int) error {
+	if d.rt.Closed() {
+		return fmt.Errorf("vulkan: Download: %w", device.ErrClosed)
+	}
 	return d.rt.Download(dst, d.buf("Download", src), offset)
 }
 
@@ -166,7 +203,7 @@ func (d *Device) Profiling() bool { return d.rt.Profiling() }
 func (d *Device) PeakFLOPS() (float64, error) {
 	const groups = 1024
 	n := groups * int(d.wg)
-	out := d.rt.Alloc(n)
+	out := d.scratch(n)
 	defer d.rt.Release(out)
 	p := d.pipeline("fma_peak", 1, 3, d.wg)
 	timed := func(iters int) (time.Duration, error) {

@@ -163,7 +163,7 @@ func (d *Device) gemmOp(p device.GemmParams, rowBias bool) {
 func (d *Device) gemmSplitK(p device.GemmParams, s int, a, b, c *vulkan.Buffer) {
 	chunk := (p.K + s - 1) / s
 	s = (p.K + chunk - 1) / chunk
-	tmp := d.rt.Alloc(s * p.M * p.N)
+	tmp := d.scratch(s * p.M * p.N)
 	defer d.rt.Release(tmp)
 	// A slice of K starts chunk columns into A (rows when A is transposed)
 	// and chunk rows into B (columns when B is transposed).
@@ -191,7 +191,7 @@ func (d *Device) gemmSplitK(p device.GemmParams, s int, a, b, c *vulkan.Buffer) 
 	dst := c
 	direct := p.C.Offset == 0 && p.C.LD == p.N
 	if !direct {
-		dst = d.rt.Alloc(p.M * p.N)
+		dst = d.scratch(p.M * p.N)
 		defer d.rt.Release(dst)
 	}
 	d.reduceScaled(device.ReduceSum, []int{s, p.M * p.N}, []int{0}, dst, device.Contiguous(tmp, 0, []int{s, p.M * p.N}), p.Alpha)

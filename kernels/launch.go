@@ -51,6 +51,8 @@ func (d *Device) pipeline(name string, bindings, pushWords int, spec ...uint32) 
 		panic(fmt.Sprintf("vulkan: %s: %d specialization constants", name, len(spec)))
 	}
 	copy(k.spec[:], spec)
+	d.pipesMu.Lock()
+	defer d.pipesMu.Unlock()
 	if p, ok := d.pipes[k]; ok {
 		return p
 	}

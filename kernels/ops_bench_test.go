@@ -56,7 +56,7 @@ func BenchmarkConv2d(b *testing.B) {
 	for _, d := range benchDevices(b) {
 		for _, p := range convShapes {
 			nx, nw, ny := p.N*p.C*p.H*p.W, p.OutC*p.C*p.KH*p.KW, p.N*p.OutC*p.OutH()*p.OutW()
-			x, w, y, bias := d.Alloc(nx), d.Alloc(nw), d.Alloc(ny), d.Alloc(p.OutC)
+			x, w, y, bias := device.MustAlloc(d, nx), device.MustAlloc(d, nw), device.MustAlloc(d, ny), device.MustAlloc(d, p.OutC)
 			d.RandNormal(x, nx, 1, 0, 0, 1)
 			d.RandNormal(w, nw, 2, 0, 0, 1)
 			d.RandNormal(y, ny, 3, 0, 0, 1)
@@ -79,7 +79,7 @@ func BenchmarkPool(b *testing.B) {
 	p := device.Pool2dParams{N: 128, C: 32, H: 28, W: 28, KH: 2, KW: 2, StrideH: 2, StrideW: 2}
 	nIn, nOut := p.N*p.C*p.H*p.W, p.N*p.C*p.OutH()*p.OutW()
 	for _, d := range benchDevices(b) {
-		x, y, idx, dx := d.Alloc(nIn), d.Alloc(nOut), d.Alloc(nOut), d.Alloc(nIn)
+		x, y, idx, dx := device.MustAlloc(d, nIn), device.MustAlloc(d, nOut), device.MustAlloc(d, nOut), device.MustAlloc(d, nIn)
 		d.RandNormal(x, nIn, 1, 0, 0, 1)
 		bytes := 4 * float64(nIn)
 		b.Run(devName(d)+"/max", func(b *testing.B) { run(b, d, bytes, "GB/s", func() { d.MaxPool2d(p, y, idx, x) }) })
@@ -98,7 +98,7 @@ func BenchmarkCrossEntropy(b *testing.B) {
 	for _, d := range benchDevices(b) {
 		for _, classes := range []int{10, 1000} {
 			n := 128 * classes
-			logits, grad, labels, loss := d.Alloc(n), d.Alloc(n), d.Alloc(128), d.Alloc(1)
+			logits, grad, labels, loss := device.MustAlloc(d, n), device.MustAlloc(d, n), device.MustAlloc(d, 128), device.MustAlloc(d, 1)
 			d.RandNormal(logits, n, 1, 0, 0, 1)
 			d.Fill(labels, 0, 128, 3)
 			b.Run(fmt.Sprintf("%s/128x%d", devName(d), classes), func(b *testing.B) {

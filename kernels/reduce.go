@@ -72,7 +72,7 @@ func (d *Device) reduceScaled(op device.ReduceOp, shape []int, axes []int, dst d
 	chunk := (nRed + parts - 1) / parts
 	first := out
 	if parts > 1 {
-		first = d.rt.Alloc(nOut * parts)
+		first = d.scratch(nOut * parts)
 		defer d.rt.Release(first)
 	}
 	d.reducePass(opCode, first, sb, nOut, nRed, parts, chunk, ks, kst[1], rs, rStrides, src.Offset, scale)

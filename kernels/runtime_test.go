@@ -3,7 +3,10 @@
 package kernels
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,7 +45,7 @@ func values(t *testing.T, d *Device, b device.Buffer, n int) []float32 {
 func TestPoolsReuseMemory(t *testing.T) {
 	d := openTest(t, vulkan.Options{Index: -1})
 	for i := 0; i < 200; i++ {
-		a, b := d.Alloc(1000), d.Alloc(70000)
+		a, b := device.MustAlloc(d, 1000), device.MustAlloc(d, 70000)
 		d.Fill(a, 0, 1000, 1)
 		d.Fill(b, 0, 70000, 2)
 		d.Release(a)
@@ -71,12 +74,12 @@ func TestReleaseWaitsForGPU(t *testing.T) {
 	for _, staging := range []bool{false, true} {
 		d := openTest(t, vulkan.Options{Index: -1, ForceStaging: staging})
 		shape := []int{256}
-		x := d.Alloc(256)
+		x := device.MustAlloc(d, 256)
 		d.Upload(x, 0, ramp(256))
-		y := d.Alloc(256)
+		y := device.MustAlloc(d, 256)
 		d.Unary(device.UnaryNeg, 0, shape, y, device.Contiguous(x, 0, shape))
 		d.Release(x) // the negation has not run yet
-		z := d.Alloc(256)
+		z := device.MustAlloc(d, 256)
 		d.Fill(z, 0, 256, 99) // must not land in x's memory before the negation reads it
 		got := values(t, d, y, 256)
 		for i, v := range got {
@@ -101,7 +104,7 @@ func TestUploadAfterRecordedRead(t *testing.T) {
 	for _, staging := range []bool{false, true} {
 		d := openTest(t, vulkan.Options{Index: -1, ForceStaging: staging})
 		shape := []int{64}
-		x, y := d.Alloc(64), d.Alloc(64)
+		x, y := device.MustAlloc(d, 64), device.MustAlloc(d, 64)
 		d.Upload(x, 0, ramp(64))
 		d.Unary(device.UnaryIdentity, 0, shape, y, device.Contiguous(x, 0, shape))
 		d.Upload(x, 0, make([]float32, 64))
@@ -115,25 +118,46 @@ func TestUploadAfterRecordedRead(t *testing.T) {
 	}
 }
 
-// TestErrorsAreKept asks for more memory than the device has: the error is
-// kept, returned by Sync and Download, and the first one wins.
-func TestErrorsAreKept(t *testing.T) {
+// TestRefusedAllocations asks for more memory than the device has and for
+// a buffer larger than an op can bind: each is refused with an
+// AllocError naming the size and the limit, no error is kept, and the
+// device goes on working.
+func TestRefusedAllocations(t *testing.T) {
 	d := openTest(t, vulkan.Options{Index: -1})
 	var heap uint64
 	for _, h := range d.rt.Properties().Heaps {
 		heap = max(heap, h.Size)
 	}
-	huge := d.Alloc(int(min(heap, 1<<40) / 2)) // half the heap as floats: twice its bytes
-	if err := d.Sync(); err == nil || !strings.Contains(err.Error(), "allocating") {
-		t.Fatalf("Sync after an impossible allocation: %v", err)
+	maxRange := int(d.rt.Properties().MaxStorageRange)
+	tests := []struct {
+		n    int
+		want string
+	}{
+		{maxRange/4 + 1, "maxStorageBufferRange"},
+		{int(min(heap, 1<<40) / 2), "refused"}, // twice the heap's bytes
+		{1 << 62, "refused"},
 	}
-	first := d.Sync()
-	d.Fill(huge, 0, 1, 0) // a no-op on a failed buffer
-	d.Alloc(int(min(heap, 1<<40)))
-	if err := d.Sync(); err == nil || err.Error() != first.Error() {
-		t.Fatalf("the first error did not win: %v then %v", first, err)
+	for _, tc := range tests {
+		b, err := d.Alloc(tc.n)
+		var ae *device.AllocError
+		if b != nil || !errors.As(err, &ae) || !errors.Is(err, device.ErrOutOfMemory) || ae.Elements != tc.n || ae.Limit <= 0 ||
+			!strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), fmt.Sprint(tc.n)) {
+			t.Fatalf("Alloc(%d): %v, %v; want an AllocError naming %q", tc.n, b, err, tc.want)
+		}
+		if err := d.Sync(); err != nil {
+			t.Fatalf("a refused allocation was kept as the device's error: %v", err)
+		}
 	}
-	d.rt.ClearErr() // let Close report only its own errors
+	// The largest bindable buffer is served, and ops still run.
+	big := device.MustAlloc(d, maxRange/4)
+	d.Release(big)
+	x := device.MustAlloc(d, 3)
+	d.Upload(x, 0, []float32{1, 2, 3})
+	y := device.MustAlloc(d, 3)
+	d.Unary(device.UnaryNeg, 0, []int{3}, y, device.Contiguous(x, 0, []int{3}))
+	if got := values(t, d, y, 3); !slices.Equal(got, []float32{-1, -2, -3}) {
+		t.Fatalf("after refused allocations: %v", got)
+	}
 }
 
 // TestPipelineCacheOnDisk checks that the pipeline cache is written at
@@ -153,7 +177,7 @@ func TestPipelineCacheOnDisk(t *testing.T) {
 	if !strings.HasPrefix(path, dir) {
 		t.Fatalf("cache path %q is not under %s", path, dir)
 	}
-	buf := d.Alloc(10)
+	buf := device.MustAlloc(d, 10)
 	d.Arange(buf, 10, 0, 1)
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
@@ -180,7 +204,7 @@ func TestProfile(t *testing.T) {
 	if d.rt.Properties().TimestampBits == 0 {
 		t.Skip("the device has no timestamps")
 	}
-	buf := d.Alloc(4096)
+	buf := device.MustAlloc(d, 4096)
 	for i := 0; i < 5; i++ {
 		d.Arange(buf, 4096, 0, 1)
 	}
@@ -198,7 +222,7 @@ func TestProfile(t *testing.T) {
 func TestBatching(t *testing.T) {
 	d := openTest(t, vulkan.Options{Index: -1})
 	shape := []int{100}
-	x := d.Alloc(100)
+	x := device.MustAlloc(d, 100)
 	d.Fill(x, 0, 100, -1)
 	if err := d.Sync(); err != nil {
 		t.Fatal(err)

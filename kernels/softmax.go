@@ -59,7 +59,7 @@ func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, lab
 	if grad != nil {
 		gb = d.out("SoftmaxCrossEntropy", grad, 0, total)
 	}
-	rowLoss := d.rt.Alloc(max(batch, 1))
+	rowLoss := d.scratch(max(batch, 1))
 	defer d.rt.Release(rowLoss)
 	if batch > 0 {
 		wg, g, perThread := d.rowLaunch(batch, classes)

@@ -104,7 +104,7 @@ func TestGEMMTiles(t *testing.T) {
 				b[i] = float32(rng.NormFloat64())
 			}
 			want := naiveGemm(c, a, b)
-			ab, bb, cb := d.Alloc(len(a)), d.Alloc(len(b)), d.Alloc(len(want))
+			ab, bb, cb := device.MustAlloc(d, len(a)), device.MustAlloc(d, len(b)), device.MustAlloc(d, len(want))
 			d.Upload(ab, 0, a)
 			d.Upload(bb, 0, b)
 			for _, tile := range append([]gemmTile{{}}, tileCandidates...) {
@@ -167,7 +167,7 @@ func BenchmarkGEMMTiles(b *testing.B) {
 	}
 	props := d.rt.Properties()
 	for _, c := range cases {
-		ab, bb, cb := d.Alloc(c.batch*c.m*c.k), d.Alloc(c.batch*c.k*c.n), d.Alloc(c.batch*c.m*c.n)
+		ab, bb, cb := device.MustAlloc(d, c.batch*c.m*c.k), device.MustAlloc(d, c.batch*c.k*c.n), device.MustAlloc(d, c.batch*c.m*c.n)
 		d.RandNormal(ab, c.batch*c.m*c.k, 1, 0, 0, 1)
 		d.RandNormal(bb, c.batch*c.k*c.n, 2, 0, 0, 1)
 		flops := 2 * float64(c.m) * float64(c.n) * float64(c.k) * float64(c.batch)

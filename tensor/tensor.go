@@ -23,6 +23,7 @@
 package tensor
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -62,13 +63,19 @@ type bufRef struct {
 
 func releaseBuf(r bufRef) { r.dev.Release(r.buf) }
 
-// newStorage allocates n elements on dev, registers the safety net and the
-// enclosing Tidy scope.
-func newStorage(dev device.Device, n int) *storage {
-	if dev == nil {
-		panic("tensor: nil device")
+// newStorage allocates n elements on dev for a tensor of the given shape
+// and registers the safety net and the enclosing Tidy scope. A refused
+// allocation panics with its *device.AllocError, the shape filled in.
+func newStorage(dev device.Device, n int, shape []int) *storage {
+	buf, err := dev.Alloc(n)
+	if err != nil {
+		var ae *device.AllocError
+		if errors.As(err, &ae) && ae.Shape == nil {
+			ae.Shape = shape
+		}
+		panic(err)
 	}
-	st := &storage{dev: dev, buf: dev.Alloc(n)}
+	st := &storage{dev: dev, buf: buf}
 	st.cleanup = runtime.AddCleanup(st, releaseBuf, bufRef{dev, st.buf})
 	track(st)
 	return st
@@ -84,10 +91,24 @@ func (st *storage) release() {
 }
 
 // empty returns a new contiguous tensor of the given shape with undefined
-// contents.
+// contents. Every tensor that owns memory is made here: a shape whose
+// element count overflows an int, and an allocation the device refuses,
+// panic with a *device.AllocError (see Try).
 func empty(dev device.Device, shape []int) *Tensor {
+	if dev == nil {
+		panic("tensor: nil device")
+	}
 	shape = cloneInts(shape)
-	return &Tensor{st: newStorage(dev, device.NumElements(shape)), shape: shape, strides: device.ContiguousStrides(shape)}
+	n, ok := device.CheckedNumElements(shape)
+	if !ok {
+		panic(&device.AllocError{Device: deviceName(dev), Shape: shape, Elements: -1, Limit: math.MaxInt})
+	}
+	return &Tensor{st: newStorage(dev, n, shape), shape: shape, strides: device.ContiguousStrides(shape)}
+}
+
+func deviceName(dev device.Device) string {
+	i := dev.Info()
+	return fmt.Sprintf("%s:%d", i.Backend, i.Index)
 }
 
 // Empty returns a tensor of the given shape whose contents are undefined,
@@ -215,11 +236,14 @@ func (t *Tensor) viewAs(op string, shape []int) device.Strided {
 
 // Data copies the tensor's elements, in row-major order, to a new slice. It
 // waits for the work that produces them and returns the device's error if
-// any of it failed.
+// any of it failed; on a closed device, an error wrapping
+// device.ErrClosed.
 func (t *Tensor) Data() ([]float32, error) {
 	c := t
 	if !t.IsContiguous() {
-		c = t.contiguousCopy()
+		if err := catch(device.ErrClosed, func() { c = t.contiguousCopy() }); err != nil {
+			return nil, err
+		}
 		defer c.Release()
 	}
 	out := make([]float32, c.Size())
@@ -230,6 +254,36 @@ func (t *Tensor) Data() ([]float32, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// Try runs fn and returns the allocation refused inside it, if any: every
+// function that makes a tensor panics with a *device.AllocError (which
+// wraps device.ErrOutOfMemory) when the device has no room for it, or when
+// its shape has more elements than an int can count. Try turns that panic
+// back into an error; other panics pass through. The device is unharmed
+// and goes on working; tensors fn made before the refusal live on (or are
+// released by an enclosing Tidy as usual).
+//
+//	var big *tensor.Tensor
+//	if err := tensor.Try(func() { big = tensor.Zeros(dev, 1<<20, 1<<20) }); err != nil {
+//		log.Print(err) // cpu:0: out of memory: allocation of 1099511627776 elements (4 TiB) ...
+//	}
+func Try(fn func()) error { return catch(device.ErrOutOfMemory, fn) }
+
+// catch runs fn and returns a panic whose value is an error wrapping
+// target; other panics pass through.
+func catch(target error, fn func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(error); ok && errors.Is(e, target) {
+				err = e
+				return
+			}
+			panic(r)
+		}
+	}()
+	fn()
+	return nil
 }
 
 // Item returns the value of a one-element tensor.

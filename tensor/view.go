@@ -10,6 +10,9 @@ import (
 // viewOf returns a tensor sharing t's storage with the given layout.
 func (t *Tensor) viewOf(shape, strides []int, offset int) *Tensor {
 	t.buf("view")
+	if _, ok := device.CheckedNumElements(shape); !ok {
+		panic(fmt.Sprintf("tensor: view of shape %v: more elements than an int can count", shape))
+	}
 	return &Tensor{st: t.st, shape: shape, strides: strides, offset: offset}
 }
 
@@ -18,6 +21,15 @@ func (t *Tensor) viewOf(shape, strides []int, offset int) *Tensor {
 // t's storage when t is contiguous, and a copy otherwise.
 func (t *Tensor) Reshape(shape ...int) *Tensor {
 	shape = cloneInts(shape)
+	probe := slices.Clone(shape)
+	for i, s := range probe {
+		if s == -1 {
+			probe[i] = 1
+		}
+	}
+	if _, ok := device.CheckedNumElements(probe); !ok && !slices.Contains(probe, 0) {
+		panic(fmt.Sprintf("tensor: Reshape: shape %v has more elements than an int can count (tensor of shape %v)", shape, t.shape))
+	}
 	infer, known := -1, 1
 	for i, s := range shape {
 		switch {

@@ -10,6 +10,8 @@ import (
 	"unsafe"
 
 	vk "github.com/goki/vulkan"
+
+	"github.com/vkgrad/vkgrad/device"
 )
 
 // The memory pools: buffers are ranges of large blocks (one VkBuffer bound
@@ -54,6 +56,7 @@ func (b *Buffer) Bytes() uint64 { return uint64(b.n) * 4 }
 type pool struct {
 	name      string
 	typ       uint32
+	heap      int // the memory heap the type lives in
 	blockSize uint64
 	mapped    bool
 	blocks    []*block
@@ -71,6 +74,14 @@ type memory struct {
 	pending      []*Buffer // released while batches that use them may still run
 	pendingBytes uint64
 	closed       bool // destroyed: late releases (from cleanups) are ignored
+
+	// heapSize and heapUsed are each memory heap's size and the bytes of
+	// the blocks vkgrad allocated in it; a block that would pass the size
+	// is refused before the driver is asked.
+	heapSize, heapUsed []uint64
+	// maxBuffer is the largest buffer an op can bind, in bytes:
+	// maxStorageBufferRange.
+	maxBuffer uint64
 
 	live, liveBytes, allocs, releases int64
 }
@@ -109,8 +120,21 @@ func (m *memory) init(r *Runtime, forceStaging bool) error {
 		return fmt.Errorf("vulkan: %s has no device-local or no host-visible memory type", r.props.Name)
 	}
 	m.staging = !unified || forceStaging
-	m.dev = pool{name: "device", typ: uint32(devT), blockSize: deviceBlockSize, mapped: !m.staging, free: map[uint64][]*Buffer{}}
-	m.host = pool{name: "staging", typ: uint32(hostT), blockSize: hostBlockSize, mapped: true, free: map[uint64][]*Buffer{}}
+	heapOf := func(t int) int {
+		mt := mp.MemoryTypes[t]
+		mt.Deref()
+		return int(mt.HeapIndex)
+	}
+	m.heapSize = make([]uint64, mp.MemoryHeapCount)
+	m.heapUsed = make([]uint64, mp.MemoryHeapCount)
+	for i := range m.heapSize {
+		h := mp.MemoryHeaps[i]
+		h.Deref()
+		m.heapSize[i] = uint64(h.Size)
+	}
+	m.maxBuffer = uint64(r.props.MaxStorageRange)
+	m.dev = pool{name: "device", typ: uint32(devT), heap: heapOf(devT), blockSize: deviceBlockSize, mapped: !m.staging, free: map[uint64][]*Buffer{}}
+	m.host = pool{name: "staging", typ: uint32(hostT), heap: heapOf(hostT), blockSize: hostBlockSize, mapped: true, free: map[uint64][]*Buffer{}}
 	return nil
 }
 
@@ -125,8 +149,15 @@ func (m *memory) class(size uint64) uint64 {
 	return (size + step - 1) / step * step
 }
 
-func (m *memory) newBlock(p *pool, size uint64) (*block, error) {
+// newBlock allocates a block of size bytes for pool p; the caller holds
+// m.mu. A block the heap has no room for is refused as an AllocError
+// without asking the driver, and so is one the driver refuses for lack of
+// memory: neither is kept as the device's error.
+func (m *memory) newBlock(p *pool, size uint64, n int) (*block, error) {
 	r := m.r
+	if h := p.heap; h < len(m.heapSize) && m.heapUsed[h]+size > m.heapSize[h] {
+		return nil, m.refuse(n, int64(m.heapSize[h]), fmt.Sprintf("the %s memory heap %d (%s used by vkgrad)", p.name, h, device.FormatBytes(int64(m.heapUsed[h]))))
+	}
 	blk := &block{size: size}
 	buf, mem, res := createBlock(r.fns, unsafe.Pointer(r.dev), size, p.typ)
 	if buf != nil {
@@ -144,10 +175,13 @@ func (m *memory) newBlock(p *pool, size uint64) (*block, error) {
 		}
 		return nil, err
 	}
-	switch res {
+	switch vk.Result(res) {
 	case 0:
 	case 1:
 		return fail(fmt.Errorf("vulkan: memory type %d cannot back storage buffers", p.typ))
+	case vk.ErrorOutOfDeviceMemory, vk.ErrorOutOfHostMemory:
+		used := m.heapUsed[min(p.heap, len(m.heapUsed)-1)]
+		return fail(m.refuse(n, int64(used), fmt.Sprintf("what the driver could give (%v for a block of %s) beside the memory vkgrad holds in the %s heap", vk.Error(vk.Result(res)), device.FormatBytes(int64(size)), p.name)))
 	default:
 		return fail(vkErr(vk.Result(res), fmt.Sprintf("allocating a block of %d MiB (%s)", size>>20, p.name)))
 	}
@@ -162,15 +196,43 @@ func (m *memory) newBlock(p *pool, size uint64) (*block, error) {
 		blk.mapped = ptr
 	}
 	p.blocks = append(p.blocks, blk)
+	if p.heap < len(m.heapUsed) {
+		m.heapUsed[p.heap] += size
+	}
 	return blk, nil
 }
 
-// alloc returns a buffer of n elements from pool p, or an error when the
-// device is out of memory.
+// refuse builds the AllocError for n elements.
+func (m *memory) refuse(n int, limit int64, what string) error {
+	return &device.AllocError{Device: fmt.Sprintf("vulkan:%d (%s)", m.r.props.Index, m.r.props.Name), Elements: n, Limit: limit, What: what}
+}
+
+// alloc returns a buffer of n elements from pool p, or an *AllocError
+// when the device has no room for it. Device buffers are limited to what
+// an op can bind (maxStorageBufferRange); staging buffers, which only
+// copies touch, are not.
 func (m *memory) alloc(p *pool, n int) (*Buffer, error) {
-	c := m.class(max(uint64(n)*4, 4))
+	if p == &m.dev && uint64(n) > m.maxBuffer/4 {
+		return nil, m.refuse(n, int64(m.maxBuffer), "the largest buffer an op can bind (maxStorageBufferRange)")
+	}
+	if uint64(n) > 1<<61 {
+		return nil, m.refuse(n, 1<<63-1, "the largest buffer Vulkan can describe")
+	}
+	size := max(uint64(n)*4, 4)
+	c := m.class(size)
+	if p == &m.dev && c > m.maxBuffer {
+		// The size class would pass the binding limit where the size does
+		// not: keep the exact size (aligned) instead.
+		c = (size + m.align - 1) / m.align * m.align
+		if c > m.maxBuffer {
+			c = size
+		}
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.closed {
+		panic(fmt.Errorf("vulkan: Alloc: %w", device.ErrClosed))
+	}
 	m.allocs++
 	if l := p.free[c]; len(l) > 0 {
 		b := l[len(l)-1]
@@ -186,7 +248,7 @@ func (m *memory) alloc(p *pool, n int) (*Buffer, error) {
 	var blk *block
 	off := uint64(0)
 	if c > p.blockSize/2 {
-		nb, err := m.newBlock(p, c)
+		nb, err := m.newBlock(p, c, n)
 		if err != nil {
 			return nil, err
 		}
@@ -200,7 +262,7 @@ func (m *memory) alloc(p *pool, n int) (*Buffer, error) {
 			}
 		}
 		if blk == nil {
-			nb, err := m.newBlock(p, p.blockSize)
+			nb, err := m.newBlock(p, p.blockSize, n)
 			if err != nil {
 				return nil, err
 			}
@@ -284,6 +346,7 @@ func (m *memory) destroy() {
 			vk.FreeMemory(m.r.dev, blk.mem, nil)
 		}
 		p.blocks = nil
+		clear(m.heapUsed)
 		p.free = map[uint64][]*Buffer{}
 	}
 }
@@ -293,26 +356,21 @@ func floats(blk *block, off uint64, n int) []float32 {
 	return unsafe.Slice((*float32)(unsafe.Add(blk.mapped, off)), n)
 }
 
-// Alloc returns a buffer of n elements. When the device is out of memory
-// the error is kept (Sync returns it) and the buffer is unusable: ops that
-// use it are skipped.
-func (r *Runtime) Alloc(n int) *Buffer {
+// Alloc returns a buffer of n elements, or an *device.AllocError when the
+// device has no room for it (the device keeps no error and goes on
+// working). Alloc on a closed runtime panics.
+func (r *Runtime) Alloc(n int) (*Buffer, error) {
 	if n < 0 {
 		panic(fmt.Sprintf("vulkan: Alloc(%d): negative size", n))
 	}
-	b, err := r.mem.alloc(&r.mem.dev, n)
-	if err != nil {
-		r.fail(err)
-		return &Buffer{n: n, pool: &r.mem.dev}
-	}
-	return b
+	return r.mem.alloc(&r.mem.dev, n)
 }
 
 // Release returns b to the pool; later work may reuse its memory, ordered
 // after the work recorded before. It never waits and may be called from
-// any goroutine.
+// any goroutine; after Close it does nothing.
 func (r *Runtime) Release(b *Buffer) {
-	if b.blk == nil { // a failed allocation
+	if b.blk == nil {
 		return
 	}
 	r.mem.release(b, r.stream.completedSerial())
@@ -323,8 +381,10 @@ func (r *Runtime) Release(b *Buffer) {
 // otherwise the data goes through a staging buffer and a copy recorded in
 // the stream, so the upload takes its place after the work recorded before
 // it without waiting for the GPU (a training loop's next batch lands in
-// memory the last step may still be using).
+// memory the last step may still be using). A staging buffer the device
+// has no room for panics with its *device.AllocError.
 func (r *Runtime) Upload(b *Buffer, off int, src []float32) {
+	defer r.lock("Upload")()
 	checkRange("Upload", b, off, len(src))
 	if len(src) == 0 || b.blk == nil {
 		return
@@ -337,8 +397,7 @@ func (r *Runtime) Upload(b *Buffer, off int, src []float32) {
 	}
 	st, err := r.mem.alloc(&r.mem.host, len(src))
 	if err != nil {
-		r.fail(err)
-		return
+		panic(err)
 	}
 	// A reused staging buffer is free: staging memory returns to its pool
 	// only after the batches that used it have completed.
@@ -348,11 +407,17 @@ func (r *Runtime) Upload(b *Buffer, off int, src []float32) {
 }
 
 // Download copies len(dst) elements of b from element offset off, waiting
-// for the work that writes b, and returns the first kept error.
+// for the work that writes b, and returns the first kept error. On a
+// closed runtime it returns device.ErrClosed.
 func (r *Runtime) Download(dst []float32, b *Buffer, off int) error {
+	unlock, err := r.tryLock("Download")
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	checkRange("Download", b, off, len(dst))
 	if len(dst) == 0 || b.blk == nil {
-		return r.Sync()
+		return r.syncLocked()
 	}
 	r.downloads.Add(1)
 	r.downBytes.Add(int64(len(dst)) * 4)
@@ -364,7 +429,6 @@ func (r *Runtime) Download(dst []float32, b *Buffer, off int) error {
 	}
 	st, err := r.mem.alloc(&r.mem.host, len(dst))
 	if err != nil {
-		r.fail(err)
 		return err
 	}
 	r.stream.copy(b, uint64(off)*4, st, 0, uint64(len(dst))*4)
@@ -377,6 +441,7 @@ func (r *Runtime) Download(dst []float32, b *Buffer, off int) error {
 
 // CopyBuffer records a copy of n elements between buffers.
 func (r *Runtime) CopyBuffer(dst *Buffer, dstOff int, src *Buffer, srcOff int, n int) {
+	defer r.lock("Copy")()
 	checkRange("Copy", dst, dstOff, n)
 	checkRange("Copy", src, srcOff, n)
 	if n == 0 || dst.blk == nil || src.blk == nil {
@@ -387,6 +452,7 @@ func (r *Runtime) CopyBuffer(dst *Buffer, dstOff int, src *Buffer, srcOff int, n
 
 // Fill records setting n elements of b from off to the float32 v.
 func (r *Runtime) Fill(b *Buffer, off, n int, bits uint32) {
+	defer r.lock("Fill")()
 	checkRange("Fill", b, off, n)
 	if n == 0 || b.blk == nil {
 		return
@@ -398,7 +464,7 @@ func checkRange(op string, b *Buffer, off, n int) {
 	if b.released {
 		panic(fmt.Sprintf("vulkan: %s: use of a released buffer", op))
 	}
-	if off < 0 || n < 0 || off+n > b.n {
+	if off < 0 || n < 0 || off > b.n-n {
 		panic(fmt.Sprintf("vulkan: %s: %d elements from offset %d in a buffer of %d", op, n, off, b.n))
 	}
 }

@@ -141,6 +141,7 @@ func (r *Runtime) CachePath() string { return r.pipelines.path }
 // Pipeline returns the pipeline for spec, creating it on first use. A spec
 // that does not build is a bug in vkgrad: it panics.
 func (r *Runtime) Pipeline(spec PipelineSpec) *Pipeline {
+	defer r.lock("Pipeline")()
 	var key strings.Builder
 	key.WriteString(spec.Name)
 	for _, v := range spec.Spec {
@@ -189,6 +190,7 @@ func (ps *pipelines) build(spec PipelineSpec, name string) (*Pipeline, error) {
 // to bindings 0..n-1; writes tells which of them the shader writes. Buffers
 // from failed allocations make the dispatch a no-op (the error is kept).
 func (r *Runtime) Dispatch(p *Pipeline, bufs []*Buffer, writes []bool, push []byte, groups [3]uint32) {
+	defer r.lock("Dispatch")()
 	if len(bufs) != p.bindings || len(writes) != len(bufs) {
 		panic(fmt.Sprintf("vulkan: dispatch %s: %d buffers for %d bindings", p.name, len(bufs), p.bindings))
 	}

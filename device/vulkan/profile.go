@@ -51,6 +51,11 @@ func (p *profiler) collect(r *Runtime, sl *slot) {
 // longest total first; empty unless profiling is on (VKGRAD_PROFILE=1). It
 // waits for recorded work first.
 func (r *Runtime) Profile() []KernelTime {
+	defer r.lock("Profile")()
+	return r.profileLocked()
+}
+
+func (r *Runtime) profileLocked() []KernelTime {
 	r.stream.flush(true)
 	var out []KernelTime
 	for _, kt := range r.prof.times {
@@ -61,10 +66,12 @@ func (r *Runtime) Profile() []KernelTime {
 }
 
 // ProfileTable formats Profile as a table.
-func (r *Runtime) ProfileTable() string {
+func (r *Runtime) ProfileTable() string { return profileTable(r.Profile()) }
+
+func profileTable(times []KernelTime) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-40s %8s %12s %12s\n", "kernel", "count", "total", "mean")
-	for _, k := range r.Profile() {
+	for _, k := range times {
 		fmt.Fprintf(&b, "%-40s %8d %12v %12v\n", k.Name, k.Count, k.Total.Round(time.Microsecond), k.Mean().Round(100*time.Nanosecond))
 	}
 	return b.String()
@@ -74,7 +81,7 @@ func (r *Runtime) ProfileTable() string {
 // values, such as "timestamps", time dispatches without printing).
 func (p *profiler) report(r *Runtime) {
 	if r.profile && os.Getenv("VKGRAD_PROFILE") == "1" && len(p.times) > 0 {
-		fmt.Fprintf(os.Stderr, "vkgrad profile (%s):\n%s", r.props.Name, r.ProfileTable())
+		fmt.Fprintf(os.Stderr, "vkgrad profile (%s):\n%s", r.props.Name, profileTable(r.profileLocked()))
 	}
 }
 

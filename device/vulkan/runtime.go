@@ -17,9 +17,13 @@ import (
 	"github.com/vkgrad/vkgrad/device"
 )
 
-// Runtime is an open Vulkan device. Its methods are for one goroutine at a
-// time, except Release, which any goroutine may call.
+// Runtime is an open Vulkan device. It is safe for concurrent use: one
+// mutex orders recording, submission, waiting and read-back (a goroutine
+// waiting for the GPU in Download or Sync holds it, so others wait too),
+// the memory pools have their own, and Release never takes the first.
 type Runtime struct {
+	mu sync.Mutex // guards the stream, the pipelines and the profiler
+
 	props    Properties
 	inst     vk.Instance
 	pd       vk.PhysicalDevice
@@ -43,7 +47,7 @@ type Runtime struct {
 	err   error
 
 	uploads, downloads, upBytes, downBytes, submits, ops atomic.Int64
-	closed                                               bool
+	closed                                               atomic.Bool
 }
 
 var (
@@ -74,9 +78,34 @@ func z(s string) string { return s + "\x00" }
 // memory that a finalizer may free before the call that reads it; Open's
 // one-time setup goes through the binding with the collector off, and the
 // calls made after it (pipelines, submits, memory) are made in C.
+//
+// The switch is counted: while several goroutines are in Open or Devices
+// at once the collector stays off, and the last one out restores the
+// setting the first one found.
 func noGC() func() {
-	old := debug.SetGCPercent(-1)
-	return func() { debug.SetGCPercent(old) }
+	gcSwitch.Lock()
+	if gcSwitch.depth == 0 {
+		gcSwitch.old = debug.SetGCPercent(-1)
+	}
+	gcSwitch.depth++
+	gcSwitch.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			gcSwitch.Lock()
+			defer gcSwitch.Unlock()
+			gcSwitch.depth--
+			if gcSwitch.depth == 0 {
+				debug.SetGCPercent(gcSwitch.old)
+			}
+		})
+	}
+}
+
+var gcSwitch struct {
+	sync.Mutex
+	depth int
+	old   int
 }
 
 func vkErr(r vk.Result, what string) error {
@@ -521,12 +550,41 @@ func (r *Runtime) Stats() device.Stats {
 	}
 }
 
-// Sync submits recorded work, waits for all of it and returns the first
-// kept error.
-func (r *Runtime) Sync() error {
-	if r.closed {
-		return errors.New("vulkan: Sync on a closed device")
+// lock takes the runtime's mutex for op and returns its unlock; on a
+// closed runtime it panics with an error wrapping device.ErrClosed.
+func (r *Runtime) lock(op string) func() {
+	unlock, err := r.tryLock(op)
+	if err != nil {
+		panic(err)
 	}
+	return unlock
+}
+
+// tryLock is lock returning the closed device as an error.
+func (r *Runtime) tryLock(op string) (func(), error) {
+	r.mu.Lock()
+	if r.closed.Load() {
+		r.mu.Unlock()
+		return nil, fmt.Errorf("vulkan: %s: %w", op, device.ErrClosed)
+	}
+	return r.mu.Unlock, nil
+}
+
+// Closed reports whether Close has been called.
+func (r *Runtime) Closed() bool { return r.closed.Load() }
+
+// Sync submits recorded work, waits for all of it and returns the first
+// kept error; on a closed runtime, device.ErrClosed.
+func (r *Runtime) Sync() error {
+	unlock, err := r.tryLock("Sync")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return r.syncLocked()
+}
+
+func (r *Runtime) syncLocked() error {
 	r.stream.flush(true)
 	r.checkMessages()
 	return r.Err()
@@ -534,10 +592,13 @@ func (r *Runtime) Sync() error {
 
 // Close waits for the device, destroys everything the runtime created and
 // returns the first kept error (validation messages about leaks included).
+// A second Close returns device.ErrClosed.
 func (r *Runtime) Close() error {
-	if r.closed {
-		return r.Err()
+	unlock, err := r.tryLock("Close")
+	if err != nil {
+		return err
 	}
+	defer unlock()
 	r.stream.flush(true)
 	vk.DeviceWaitIdle(r.dev)
 	r.stream.retire(true)
@@ -550,7 +611,7 @@ func (r *Runtime) Close() error {
 	// Messages about leaked objects arrive at vkDestroyDevice.
 	r.checkMessages()
 	r.in.destroy()
-	r.closed = true
+	r.closed.Store(true)
 	return r.Err()
 }
 

@@ -78,7 +78,7 @@ func runCase(t *testing.T, c Case, dev, ref device.Device) {
 	for k, d := range []device.Device{ref, dev} {
 		bufs := make([]device.Buffer, len(host))
 		for i := range host {
-			bufs[i] = d.Alloc(len(host[i]))
+			bufs[i] = device.MustAlloc(d, len(host[i]))
 			d.Upload(bufs[i], 0, host[i])
 		}
 		c.Run(d, bufs)
