@@ -33,8 +33,8 @@ func (driver) Open(o device.OpenOptions) (device.Device, error) {
 type Device struct {
 	rt *vulkan.Runtime
 	// wg is the workgroup size of elementwise and reduction kernels.
-	wg    uint32
-	gemm  gemmPresets
+	wg      uint32
+	gemm    gemmPresets
 	pipesMu sync.Mutex
 	pipes   map[pipelineKey]*vulkan.Pipeline
 	// splitTarget is how many workgroups keep the device busy, below
