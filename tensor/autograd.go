@@ -88,10 +88,9 @@ func (t *Tensor) BackwardWithGrad(g *Tensor) {
 			panic(fmt.Sprintf("tensor: Backward: gradient of shape %v for a tensor of shape %v", g.shape, t.shape))
 		}
 	}
-	s := pushScope()
-	defer popScope(s)
-	noGrad.Add(1)
-	defer noGrad.Add(-1)
+	s, id := pushScope()
+	defer popScope(s, id)
+	defer enterNoGrad()()
 	if g == nil {
 		g = Ones(t.st.dev, t.shape...)
 	}

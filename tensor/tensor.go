@@ -51,7 +51,7 @@ type storage struct {
 	buf      device.Buffer
 	released atomic.Bool
 	cleanup  runtime.Cleanup
-	kept     bool // not released by the Tidy scope that created it
+	kept     atomic.Bool // not released by the Tidy scope that created it
 }
 
 // bufRef is what the garbage collector's cleanup needs to free a buffer; it
