@@ -167,7 +167,7 @@ func ceCase(batch, classes int) Case {
 		Setup: func(d device.Device) (func(), func()) {
 			b, free := buffers(d, n, n, 1, batch)
 			d.Fill(b[3], 0, batch, 1)
-			return func() { d.SoftmaxCrossEntropy(batch, classes, b[2], b[1], b[0], b[3]) }, free
+			return func() { d.SoftmaxCrossEntropy(batch, classes, -100, b[2], b[1], b[0], b[3]) }, free
 		}}
 }
 

@@ -53,6 +53,9 @@ type Device struct {
 	ops                atomic.Int64
 	errMu              sync.Mutex
 	err                error
+	// dataErr is bad input an op found (a label outside its classes):
+	// returned once, by the next Sync or Download.
+	dataErr error
 }
 
 var _ device.Device = (*Device)(nil)
@@ -212,7 +215,7 @@ func (d *Device) Download(dst []float32, src device.Buffer, offset int) error {
 	copy(dst, x[offset:])
 	d.downloads.Add(1)
 	d.downBytes.Add(int64(len(dst)) * 4)
-	return d.firstErr()
+	return d.result()
 }
 
 // Copy copies n elements between buffers.
@@ -251,13 +254,35 @@ func (d *Device) Sync() error {
 	if d.closed.Load() {
 		return fmt.Errorf("cpu: Sync: %w", device.ErrClosed)
 	}
-	return d.firstErr()
+	return d.result()
 }
 
 func (d *Device) firstErr() error {
 	d.errMu.Lock()
 	defer d.errMu.Unlock()
 	return d.err
+}
+
+// dataError records bad input unless some is pending already.
+func (d *Device) dataError(err error) {
+	d.errMu.Lock()
+	if d.dataErr == nil {
+		d.dataErr = err
+	}
+	d.errMu.Unlock()
+}
+
+// result is what Sync and Download return: the kept error, else the
+// pending data error, which it forgets.
+func (d *Device) result() error {
+	d.errMu.Lock()
+	defer d.errMu.Unlock()
+	if d.err != nil {
+		return d.err
+	}
+	err := d.dataErr
+	d.dataErr = nil
+	return err
 }
 
 // Info describes the CPU and the GEMM engine.

@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -396,7 +397,7 @@ func TestSoftmaxAndCrossEntropy(t *testing.T) {
 	logits := randSlice(r, batch*classes)
 	labels := []float32{0, 3, 2, 2, 1}
 	loss, grad := nanBuf(d, 1), nanBuf(d, batch*classes)
-	d.SoftmaxCrossEntropy(batch, classes, loss, grad, upload(d, logits), upload(d, labels))
+	d.SoftmaxCrossEntropy(batch, classes, -100, loss, grad, upload(d, logits), upload(d, labels))
 	var wantLoss float64
 	wantGrad := make([]float64, batch*classes)
 	for b := 0; b < batch; b++ {
@@ -417,10 +418,20 @@ func TestSoftmaxAndCrossEntropy(t *testing.T) {
 	assertClose(t, "loss", download(t, d, loss, 1), []float64{wantLoss / float64(batch)}, 1e-6, 1e-5)
 	assertClose(t, "grad", download(t, d, grad, batch*classes), wantGrad, 1e-6, 1e-5)
 
-	// A bad label gives NaN, not a panic or a silent zero.
-	d.SoftmaxCrossEntropy(1, 3, loss, nil, upload(d, []float32{1, 2, 3}), upload(d, []float32{3}))
-	if v := download(t, d, loss, 1)[0]; v == v {
-		t.Errorf("loss with label 3 of 3 classes = %v, want NaN", v)
+	// A bad label gives NaN and a LabelError from the next read, once;
+	// not a panic or a silent zero.
+	d.SoftmaxCrossEntropy(1, 3, -100, loss, nil, upload(d, []float32{1, 2, 3}), upload(d, []float32{3}))
+	v := make([]float32, 1)
+	err := d.Download(v, loss, 0)
+	var le *device.LabelError
+	if !errors.As(err, &le) || le.Row != 0 || le.Label != 3 || le.Classes != 3 || le.Count != 1 {
+		t.Errorf("bad label: error %v", err)
+	}
+	if v[0] == v[0] {
+		t.Errorf("loss with label 3 of 3 classes = %v, want NaN", v[0])
+	}
+	if err := d.Sync(); err != nil {
+		t.Errorf("the label error came back twice: %v", err)
 	}
 }
 

@@ -32,9 +32,10 @@ func (d *Device) Softmax(log bool, outer, n, inner int, dst, src device.Buffer) 
 				sum += math.Exp(float64(x[base+j*inner]) - m)
 			}
 			if log {
-				lse := m + math.Log(sum)
+				// (x - m) - log(s), as every backend computes it.
+				ls := math.Log(sum)
 				for j := 0; j < n; j++ {
-					y[base+j*inner] = float32(float64(x[base+j*inner]) - lse)
+					y[base+j*inner] = float32((float64(x[base+j*inner]) - m) - ls)
 				}
 				continue
 			}
@@ -77,24 +78,55 @@ func (d *Device) SoftmaxBackward(log bool, outer, n, inner int, dx, y, dy device
 }
 
 // SoftmaxCrossEntropy computes the mean cross-entropy of logits against
-// integer labels, and its gradient when grad is not nil.
-func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, labels device.Buffer) {
+// integer labels over the rows not labelled ignoreIndex, and its gradient
+// when grad is not nil. A bad label is kept as a *device.LabelError for
+// the next Sync or Download.
+func (d *Device) SoftmaxCrossEntropy(batch, classes, ignoreIndex int, loss, grad, logits, labels device.Buffer) {
 	total := checkSoftmax("SoftmaxCrossEntropy", batch, classes, 1)
 	x := d.data("SoftmaxCrossEntropy", logits)
 	lab := d.data("SoftmaxCrossEntropy", labels)
 	device.CheckLen("cpu: SoftmaxCrossEntropy", "logits", logits, 0, total)
 	device.CheckLen("cpu: SoftmaxCrossEntropy", "labels", labels, 0, batch)
+	if ignoreIndex < math.MinInt32 || ignoreIndex > math.MaxInt32 {
+		panic(fmt.Sprintf("cpu: SoftmaxCrossEntropy: ignore index %d does not fit in an int32", ignoreIndex))
+	}
 	l := d.out("SoftmaxCrossEntropy", loss, 1)
 	var g []float32
 	if grad != nil {
 		g = d.data("SoftmaxCrossEntropy", grad)
 		device.CheckLen("cpu: SoftmaxCrossEntropy", "grad", grad, 0, total)
 	}
+	ignore := float32(ignoreIndex)
+	count, bad := 0, 0
+	var firstBad *device.LabelError
+	for r, label := range lab[:batch] {
+		if label == ignore {
+			continue
+		}
+		count++
+		if li := int(label); !(label >= 0 && float32(li) == label && li < classes) {
+			if bad++; firstBad == nil {
+				firstBad = &device.LabelError{Op: "SoftmaxCrossEntropy", Row: r, Label: label, Classes: classes}
+			}
+		}
+	}
+	if firstBad != nil {
+		firstBad.Count = bad
+		d.dataError(firstBad)
+	}
 	rowLoss := make([]float64, batch)
-	inv := 1 / float64(batch)
+	inv := 1 / float64(count) // +Inf when every row is ignored: the loss is NaN, as PyTorch's
 	parallelFor(batch, max(1, grainReduce/max(1, classes)), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			row := x[r*classes : (r+1)*classes]
+			label := lab[r]
+			if label == ignore {
+				rowLoss[r] = 0 * inv
+				if g != nil {
+					clear(g[r*classes : (r+1)*classes])
+				}
+				continue
+			}
 			m := math.Inf(-1)
 			for _, v := range row {
 				m = math.Max(m, float64(v))
@@ -103,12 +135,12 @@ func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, lab
 			for _, v := range row {
 				sum += math.Exp(float64(v) - m)
 			}
-			lse := m + math.Log(sum)
-			label := lab[r]
+			// (x - m) - log(s), as every backend computes it.
+			ls := math.Log(sum)
 			li := int(label)
 			valid := label >= 0 && float32(li) == label && li < classes
 			if valid {
-				rowLoss[r] = lse - float64(row[li])
+				rowLoss[r] = ls - (float64(row[li]) - m)
 			} else {
 				rowLoss[r] = math.NaN()
 			}
@@ -117,7 +149,7 @@ func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, lab
 			}
 			gr := g[r*classes : (r+1)*classes]
 			for j, v := range row {
-				p := math.Exp(float64(v) - lse)
+				p := math.Exp((float64(v) - m) - ls)
 				if j == li {
 					p--
 				}
@@ -131,6 +163,10 @@ func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, lab
 	var sum float64
 	for _, v := range rowLoss {
 		sum += v
+	}
+	if batch == 0 {
+		l[0] = float32(math.NaN())
+		return
 	}
 	l[0] = float32(sum * inv)
 }

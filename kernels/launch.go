@@ -21,6 +21,14 @@ func (p push) u(v int) push {
 	return binary.LittleEndian.AppendUint32(p, uint32(v))
 }
 
+// i appends an int32.
+func (p push) i(v int) push {
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		panic(fmt.Sprintf("vulkan: push constant %d out of the int32 range", v))
+	}
+	return binary.LittleEndian.AppendUint32(p, uint32(int32(v)))
+}
+
 func (p push) f(v float32) push { return binary.LittleEndian.AppendUint32(p, math.Float32bits(v)) }
 
 // arr appends vals padded with zeros to n words.

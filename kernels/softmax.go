@@ -4,8 +4,10 @@ package kernels
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/vkgrad/vkgrad/device"
+	"github.com/vkgrad/vkgrad/device/vulkan"
 )
 
 func (d *Device) rows(op string, outer, n, inner int) int {
@@ -46,31 +48,42 @@ func (d *Device) SoftmaxBackward(log bool, outer, n, inner int, dx, y, dy device
 }
 
 // SoftmaxCrossEntropy computes the mean cross-entropy and its gradient:
-// one workgroup (or, for short rows, one invocation) per row writes the
-// row's loss (and gradient), then the reduction kernel averages the rows
-// into loss[0].
-func (d *Device) SoftmaxCrossEntropy(batch, classes int, loss, grad, logits, labels device.Buffer) {
+// one workgroup counts the labels that are not ignored, then one workgroup
+// (or, for short rows, one invocation) per row writes the row's share of
+// the mean loss (and its gradient), then the reduction kernel sums the
+// rows into loss[0]. Bad labels go to the batch's status record.
+func (d *Device) SoftmaxCrossEntropy(batch, classes, ignoreIndex int, loss, grad, logits, labels device.Buffer) {
 	total := d.rows("SoftmaxCrossEntropy", batch, classes, 1)
 	lb := d.out("SoftmaxCrossEntropy", loss, 0, 1)
 	xb, yb := d.buf("SoftmaxCrossEntropy", logits), d.buf("SoftmaxCrossEntropy", labels)
 	device.CheckLen("vulkan: SoftmaxCrossEntropy", "logits", logits, 0, total)
 	device.CheckLen("vulkan: SoftmaxCrossEntropy", "labels", labels, 0, batch)
+	if ignoreIndex < math.MinInt32 || ignoreIndex > math.MaxInt32 {
+		panic(fmt.Sprintf("vulkan: SoftmaxCrossEntropy: ignore index %d does not fit in an int32", ignoreIndex))
+	}
 	gb := xb // bound but not written without a gradient
 	if grad != nil {
 		gb = d.out("SoftmaxCrossEntropy", grad, 0, total)
 	}
 	rowLoss := d.scratch(max(batch, 1))
 	defer d.rt.Release(rowLoss)
+	count := d.scratch(1)
+	defer d.rt.Release(count)
 	if batch > 0 {
+		d.dispatch(d.pipeline("ce_count", 2, 2, d.wg), grid(1), push(nil).u(batch).i(ignoreIndex), 1, count, yb)
 		wg, g, perThread := d.rowLaunch(batch, classes)
-		p := d.pipeline(d.sg("softmax_ce"), 4, 2, wg, b2u(grad != nil), perThread)
-		nw := 2
+		p := d.pipeline(d.sg("softmax_ce"), 6, 3, wg, b2u(grad != nil), perThread)
+		nw := 3
 		if grad == nil {
-			nw = 1
+			nw = 2
 		}
-		d.dispatch(p, g, push(nil).u(batch).u(classes), nw, rowLoss, gb, xb, yb)
+		d.dispatch(p, g, push(nil).u(batch).u(classes).i(ignoreIndex), nw, rowLoss, vulkan.StatusBuffer, gb, xb, yb, count)
 	}
-	d.Reduce(device.ReduceMean, []int{batch}, []int{0}, lb, device.Contiguous(rowLoss, 0, []int{batch}))
+	if batch == 0 {
+		d.Reduce(device.ReduceMean, []int{batch}, []int{0}, lb, device.Contiguous(rowLoss, 0, []int{batch}))
+		return
+	}
+	d.Reduce(device.ReduceSum, []int{batch}, []int{0}, lb, device.Contiguous(rowLoss, 0, []int{batch}))
 }
 
 // perThreadRow is the longest row that the row kernels give a single

@@ -33,8 +33,11 @@ func TestLossesByHand(t *testing.T) {
 
 	scores := from([]float32{3, 1, 2.5, 0, 5, 1}, 2, 3)
 	labels := from([]float32{0, 2}, 2)
-	// Row 0: max(0, 1-3+1) + max(0, 2.5-3+1) = 0 + 0.5; row 1: max(0, 0-1+1) + max(0, 5-1+1) = 0 + 5.
-	near(t, "MultiMarginLoss", vals(t, nn.MultiMarginLoss(scores, labels, 1)), []float64{(0.5 + 5) / 2}, 1e-6)
+	// Row 0: max(0, 1-3+1) + max(0, 2.5-3+1) = 0 + 0.5; row 1: max(0, 0-1+1) + max(0, 5-1+1) = 0 + 5;
+	// PyTorch divides each row by the 3 classes: F.multi_margin_loss gives 0.9167, 4.2083 (p=2), 0.75 (margin 0.5).
+	near(t, "MultiMarginLoss", vals(t, nn.MultiMarginLoss(scores, labels, 1, 1)), []float64{(0.5 + 5) / 2 / 3}, 1e-6)
+	near(t, "MultiMarginLoss p=2", vals(t, nn.MultiMarginLoss(scores, labels, 2, 1)), []float64{(0.25 + 25) / 2 / 3}, 1e-6)
+	near(t, "MultiMarginLoss margin", vals(t, nn.MultiMarginLoss(scores, labels, 1, 0.5)), []float64{0.75}, 1e-6)
 	near(t, "OneHot", vals(t, nn.OneHot(labels, 3)), []float64{1, 0, 0, 0, 0, 1}, 0)
 	near(t, "Accuracy", vals(t, nn.Accuracy(scores, from([]float32{0, 0}, 2))), []float64{0.5}, 0)
 	logits := from([]float32{1, 2, 3}, 1, 3)
@@ -49,7 +52,7 @@ func TestLossGradients(t *testing.T) {
 			return nn.BCEWithLogits(xs[0], from([]float32{0, 1, 1, 0}, 4))
 		}},
 		{Name: "MultiMarginLoss", Shapes: [][]int{{3, 4}}, Gen: gradcheck.Distinct, F: func(xs []*tensor.Tensor) *tensor.Tensor {
-			return nn.MultiMarginLoss(xs[0], from([]float32{1, 3, 0}, 3), 1)
+			return nn.MultiMarginLoss(xs[0], from([]float32{1, 3, 0}, 3), 2, 1)
 		}},
 		{Name: "CrossEntropy", Shapes: [][]int{{3, 4}}, F: func(xs []*tensor.Tensor) *tensor.Tensor {
 			return nn.CrossEntropy(xs[0], from([]float32{1, 3, 0}, 3))

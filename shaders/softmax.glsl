@@ -28,9 +28,11 @@ void main() {
         s += exp(src[base + j * pc.inner] - m);
     }
     s = rowSum(s);
-    float lse = m + log(s);
+    // (x - m) - log(s), not x - (m + log(s)): with large logits m + log(s)
+    // rounds away the digits that log(s) carries.
+    float ls = log(s);
     for (uint j = lid; j < pc.n; j += lanes) {
         uint k = base + j * pc.inner;
-        dst[k] = LOG == 1u ? src[k] - lse : exp(src[k] - m) / s;
+        dst[k] = LOG == 1u ? (src[k] - m) - ls : exp(src[k] - m) / s;
     }
 }

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/vkgrad/vkgrad/device"
 )
@@ -56,14 +57,36 @@ func (t *Tensor) Softmax(axis int) *Tensor { return t.softmax(false, axis) }
 // LogSoftmax returns log(Softmax(t)) along axis, computed stably.
 func (t *Tensor) LogSoftmax(axis int) *Tensor { return t.softmax(true, axis) }
 
+// DefaultIgnoreIndex is the label CrossEntropy ignores: PyTorch's default
+// ignore_index, -100.
+const DefaultIgnoreIndex = -100
+
 // CrossEntropy returns the mean over the batch of the softmax cross-entropy
 // between logits [batch, classes] and labels [batch] (class indices stored
 // as float32), fused: the softmax, the loss and its gradient come from one
-// device op. A label outside [0, classes) makes the loss NaN.
+// device op. As PyTorch's F.cross_entropy, rows labelled
+// DefaultIgnoreIndex (-100) are left out of the loss and the mean (see
+// CrossEntropyIgnore).
+//
+// A label that is neither an integer in [0, classes) nor the ignore index
+// makes the loss NaN, and the device reports it as a *device.LabelError
+// from the next Data, Item or Sync (once; the device goes on working):
+// loss.Item() returns it. PyTorch raises an exception at once instead.
 func CrossEntropy(logits, labels *Tensor) *Tensor {
+	return CrossEntropyIgnore(logits, labels, DefaultIgnoreIndex)
+}
+
+// CrossEntropyIgnore is CrossEntropy with PyTorch's ignore_index: rows
+// labelled ignoreIndex add nothing to the loss or the gradient, and the
+// mean is over the other rows (a batch of only ignored rows gives NaN, as
+// in PyTorch). ignoreIndex must fit in an int32.
+func CrossEntropyIgnore(logits, labels *Tensor, ignoreIndex int) *Tensor {
 	dev := sameDevice("CrossEntropy", logits, labels)
 	if len(logits.shape) != 2 || len(labels.shape) != 1 || labels.shape[0] != logits.shape[0] {
 		panic(fmt.Sprintf("tensor: CrossEntropy: logits %v and labels %v (want [batch, classes] and [batch])", logits.shape, labels.shape))
+	}
+	if ignoreIndex < math.MinInt32 || ignoreIndex > math.MaxInt32 {
+		panic(fmt.Sprintf("tensor: CrossEntropy: ignore index %d does not fit in an int32", ignoreIndex))
 	}
 	batch, classes := logits.shape[0], logits.shape[1]
 	loss := empty(dev, nil)
@@ -76,7 +99,7 @@ func CrossEntropy(logits, labels *Tensor) *Tensor {
 		gbuf = grad.buf("CrossEntropy")
 	}
 	lc, yc := logits.contig(), labels.contig()
-	dev.SoftmaxCrossEntropy(batch, classes, loss.buf("CrossEntropy"), gbuf, lc.buf("CrossEntropy"), yc.buf("CrossEntropy"))
+	dev.SoftmaxCrossEntropy(batch, classes, ignoreIndex, loss.buf("CrossEntropy"), gbuf, lc.buf("CrossEntropy"), yc.buf("CrossEntropy"))
 	releaseTemp(lc, logits)
 	releaseTemp(yc, labels)
 	return record(loss, "CrossEntropy", func(g *Tensor, _ []bool) []*Tensor {

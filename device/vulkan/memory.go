@@ -425,7 +425,7 @@ func (r *Runtime) Download(dst []float32, b *Buffer, off int) error {
 		r.stream.waitFor(b.lastWrite.Load())
 		copy(dst, floats(b.blk, b.off+uint64(off)*4, len(dst)))
 		r.checkMessages()
-		return r.Err()
+		return r.result()
 	}
 	st, err := r.mem.alloc(&r.mem.host, len(dst))
 	if err != nil {
@@ -436,7 +436,7 @@ func (r *Runtime) Download(dst []float32, b *Buffer, off int) error {
 	copy(dst, floats(st.blk, st.off, len(dst)))
 	r.mem.release(st, r.stream.completedSerial())
 	r.checkMessages()
-	return r.Err()
+	return r.result()
 }
 
 // CopyBuffer records a copy of n elements between buffers.

@@ -207,6 +207,9 @@ func (r *Runtime) Dispatch(p *Pipeline, bufs []*Buffer, writes []bool, push []by
 		panic(fmt.Sprintf("vulkan: dispatch %s: grid %v exceeds the device's %v", p.name, groups, lim))
 	}
 	for _, b := range bufs {
+		if b == StatusBuffer {
+			continue
+		}
 		if b.released {
 			panic(fmt.Sprintf("vulkan: dispatch %s: use of a released buffer", p.name))
 		}

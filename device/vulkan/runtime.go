@@ -45,6 +45,9 @@ type Runtime struct {
 
 	errMu sync.Mutex
 	err   error
+	// dataErr is bad input a kernel reported (see status.go): returned
+	// once, by the next Sync or Download, then forgotten.
+	dataErr error
 
 	uploads, downloads, upBytes, downBytes, submits, ops atomic.Int64
 	closed                                               atomic.Bool
@@ -522,6 +525,28 @@ func (r *Runtime) fail(err error) {
 	r.errMu.Unlock()
 }
 
+// dataError records bad input found by a kernel unless some is pending.
+func (r *Runtime) dataError(err error) {
+	r.errMu.Lock()
+	if r.dataErr == nil {
+		r.dataErr = err
+	}
+	r.errMu.Unlock()
+}
+
+// result is what Sync and Download return: the kept error, else the
+// pending data error, which it forgets.
+func (r *Runtime) result() error {
+	r.errMu.Lock()
+	defer r.errMu.Unlock()
+	if r.err != nil {
+		return r.err
+	}
+	err := r.dataErr
+	r.dataErr = nil
+	return err
+}
+
 // Err returns the first kept error.
 func (r *Runtime) Err() error {
 	r.errMu.Lock()
@@ -587,7 +612,7 @@ func (r *Runtime) Sync() error {
 func (r *Runtime) syncLocked() error {
 	r.stream.flush(true)
 	r.checkMessages()
-	return r.Err()
+	return r.result()
 }
 
 // Close waits for the device, destroys everything the runtime created and

@@ -29,6 +29,7 @@ type slot struct {
 	serial uint64
 	names  []string // the kernel of each timed dispatch
 	count  int
+	status *Buffer // the batch's status record (see status.go)
 }
 
 type stream struct {
@@ -95,7 +96,7 @@ func (s *stream) init(r *Runtime) error {
 		s.slots = append(s.slots, sl)
 		s.free = append(s.free, sl)
 	}
-	return nil
+	return s.initStatus()
 }
 
 func (s *stream) destroy() {
@@ -200,8 +201,16 @@ func (s *stream) dispatch(p *Pipeline, bufs []*Buffer, writes []bool, pc []byte,
 		}
 	}
 	sl := s.begin()
+	for i, b := range wr {
+		if b == StatusBuffer {
+			wr[i] = sl.status
+		}
+	}
 	barrier := s.hazard(rd, wr)
 	for i, b := range bufs {
+		if b == StatusBuffer {
+			b = sl.status
+		}
 		s.args.bufs[i] = unsafe.Pointer(b.blk.buf)
 		s.args.offsets[i] = cU64(b.off)
 		s.args.ranges[i] = cU64(b.cap)
@@ -279,6 +288,7 @@ func (s *stream) waitSlot(sl *slot) {
 }
 
 func (s *stream) markDone(sl *slot) {
+	s.collectStatus(sl)
 	if sl.serial > s.completed.Load() {
 		s.completed.Store(sl.serial)
 	}

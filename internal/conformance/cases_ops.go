@@ -227,28 +227,82 @@ func softmaxCases() []Case {
 			})
 		}
 	}
+	// Large row offsets (log-softmax must compute (x - m) - log(s), or
+	// float32 loses the digits of log(s)) and rows holding ±Inf and NaN,
+	// on both sides of the one-invocation-per-row edge.
+	for _, dims := range [][3]int{{4, 10, 1}, {3, 700, 2}} {
+		outer, n, inner := dims[0], dims[1], dims[2]
+		total := outer * n * inner
+		for _, g := range []struct {
+			name string
+			gen  func(r *rand.Rand, i int) float32
+		}{{"offset=1e4", Offset(1e4)}, {"offset=1e5", Offset(1e5)}, {"offset=-1e5", Offset(-1e5)}, {"inf-nan", Specials(n * inner)}} {
+			for _, log := range []bool{false, true} {
+				cs = append(cs, Case{
+					Name: fmt.Sprintf("Softmax/log=%v/%v/%s", log, dims, g.name), Bufs: []Buf{{N: total}, {N: total, Gen: g.gen}},
+					Run:   func(d device.Device, b []device.Buffer) { d.Softmax(log, outer, n, inner, b[0], b[1]) },
+					Check: []int{0}, Atol: looseA, Rtol: looseR,
+				})
+			}
+		}
+	}
 	for _, bc := range [][2]int{{1, 1}, {5, 4}, {128, 10}, {3, 1000}, {300, 32}, {7, 33}} {
 		batch, classes := bc[0], bc[1]
 		cs = append(cs, Case{
 			Name: fmt.Sprintf("SoftmaxCrossEntropy/%v", bc), Bufs: []Buf{{N: 1}, {N: batch * classes}, {N: batch * classes, Gen: Normal}, {N: batch, Gen: Labels(classes)}},
 			Run: func(d device.Device, b []device.Buffer) {
-				d.SoftmaxCrossEntropy(batch, classes, b[0], b[1], b[2], b[3])
+				d.SoftmaxCrossEntropy(batch, classes, -100, b[0], b[1], b[2], b[3])
 			},
 			Check: []int{0, 1}, Atol: looseA, Rtol: looseR,
 		}, Case{
 			Name: fmt.Sprintf("SoftmaxCrossEntropy/nograd/%v", bc), Bufs: []Buf{{N: 1}, {N: batch * classes, Gen: Normal}, {N: batch, Gen: Labels(classes)}},
 			Run: func(d device.Device, b []device.Buffer) {
-				d.SoftmaxCrossEntropy(batch, classes, b[0], nil, b[1], b[2])
+				d.SoftmaxCrossEntropy(batch, classes, -100, b[0], nil, b[1], b[2])
 			},
 			Check: []int{0}, Atol: looseA, Rtol: looseR,
+		}, Case{
+			// About a third of the rows labelled with the ignore index
+			// (here class 1, a valid class: ignoring wins).
+			Name: fmt.Sprintf("SoftmaxCrossEntropy/ignore=1/%v", bc), Bufs: []Buf{{N: 1}, {N: batch * classes}, {N: batch * classes, Gen: Normal}, {N: batch, Gen: LabelsIgnoring(classes, 1)}},
+			Run: func(d device.Device, b []device.Buffer) {
+				d.SoftmaxCrossEntropy(batch, classes, 1, b[0], b[1], b[2], b[3])
+			},
+			Check: []int{0, 1}, Atol: looseA, Rtol: looseR,
 		})
+		for _, off := range []float32{1e4, 1e5} {
+			cs = append(cs, Case{
+				Name: fmt.Sprintf("SoftmaxCrossEntropy/offset=%g/%v", off, bc), Bufs: []Buf{{N: 1}, {N: batch * classes}, {N: batch * classes, Gen: Offset(off)}, {N: batch, Gen: Labels(classes)}},
+				Run: func(d device.Device, b []device.Buffer) {
+					d.SoftmaxCrossEntropy(batch, classes, -100, b[0], b[1], b[2], b[3])
+				},
+				Check: []int{0, 1}, Atol: looseA, Rtol: looseR,
+			})
+		}
 	}
 	cs = append(cs, Case{
-		Name: "SoftmaxCrossEntropy/bad-label", Bufs: []Buf{{N: 1}, {N: 6}, {N: 6, Gen: Normal}, {N: 2, Gen: Const(3)}},
+		Name: "SoftmaxCrossEntropy/inf-nan", Bufs: []Buf{{N: 1}, {N: 40}, {N: 40, Gen: Specials(10)}, {N: 4, Gen: Labels(10)}},
 		Run: func(d device.Device, b []device.Buffer) {
-			d.SoftmaxCrossEntropy(2, 3, b[0], b[1], b[2], b[3])
+			d.SoftmaxCrossEntropy(4, 10, -100, b[0], b[1], b[2], b[3])
+		},
+		Check: []int{0, 1}, Atol: looseA, Rtol: looseR,
+	}, Case{
+		Name: "SoftmaxCrossEntropy/all-ignored", Bufs: []Buf{{N: 1}, {N: 6}, {N: 6, Gen: Normal}, {N: 2, Gen: Const(-100)}},
+		Run: func(d device.Device, b []device.Buffer) {
+			d.SoftmaxCrossEntropy(2, 3, -100, b[0], b[1], b[2], b[3])
 		},
 		Check: []int{0, 1},
+	}, Case{
+		Name: "SoftmaxCrossEntropy/bad-label", Bufs: []Buf{{N: 1}, {N: 6}, {N: 6, Gen: Normal}, {N: 2, Gen: Const(3)}},
+		Run: func(d device.Device, b []device.Buffer) {
+			d.SoftmaxCrossEntropy(2, 3, -100, b[0], b[1], b[2], b[3])
+		},
+		Check: []int{0, 1}, SyncErr: "SoftmaxCrossEntropy: label 3 of row 0 is not a class index in [0, 3) (and 1 more bad labels)",
+	}, Case{
+		Name: "SoftmaxCrossEntropy/bad-label-fraction", Bufs: []Buf{{N: 1}, {N: 40}, {N: 40, Gen: Normal}, {N: 4, Gen: func(_ *rand.Rand, i int) float32 { return []float32{1, 2, 2.5, 0}[i] }}},
+		Run: func(d device.Device, b []device.Buffer) {
+			d.SoftmaxCrossEntropy(4, 10, -100, b[0], b[1], b[2], b[3])
+		},
+		Check: []int{0, 1}, Atol: looseA, Rtol: looseR, SyncErr: "label 2.5 of row 2 is not a class index in [0, 10)",
 	})
 	return cs
 }

@@ -9,6 +9,7 @@ package conformance
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/vkgrad/vkgrad/device"
@@ -35,6 +36,10 @@ type Case struct {
 	Check []int
 	// Atol and Rtol: |got - want| <= Atol + Rtol*|want|; NaN must match NaN.
 	Atol, Rtol float64
+	// SyncErr, when set, is part of the error the first Sync after Run
+	// must return on every device (bad input an op reports); the error is
+	// returned once, so the read-backs that follow succeed.
+	SyncErr string
 }
 
 // Generators.
@@ -43,6 +48,43 @@ var (
 	Positive = func(r *rand.Rand, _ int) float32 { return float32(0.1 + 2*r.Float64()) }
 	NaN      = func(*rand.Rand, int) float32 { return float32(math.NaN()) }
 )
+
+// Offset draws normal values around off: rows of large logits.
+func Offset(off float32) func(r *rand.Rand, i int) float32 {
+	return func(r *rand.Rand, _ int) float32 { return off + float32(r.NormFloat64()) }
+}
+
+// Specials draws normal values with +Inf, -Inf and NaN among them, in
+// rows of n: the first row holds one +Inf, the second one -Inf, the third
+// a NaN, the fourth only -Inf, and the others none.
+func Specials(n int) func(r *rand.Rand, i int) float32 {
+	inf := float32(math.Inf(1))
+	return func(r *rand.Rand, i int) float32 {
+		v := float32(r.NormFloat64())
+		switch row, j := i/n, i%n; {
+		case row == 0 && j == n/2:
+			return inf
+		case row == 1 && j == 0:
+			return -inf
+		case row == 2 && j == n-1:
+			return float32(math.NaN())
+		case row == 3:
+			return -inf
+		}
+		return v
+	}
+}
+
+// LabelsIgnoring draws class indices in [0, classes) with about a third
+// of them replaced by ignore.
+func LabelsIgnoring(classes int, ignore float32) func(r *rand.Rand, i int) float32 {
+	return func(r *rand.Rand, _ int) float32 {
+		if r.IntN(3) == 0 {
+			return ignore
+		}
+		return float32(r.IntN(classes))
+	}
+}
 
 // Labels draws class indices in [0, classes).
 func Labels(classes int) func(r *rand.Rand, i int) float32 {
@@ -82,8 +124,12 @@ func runCase(t *testing.T, c Case, dev, ref device.Device) {
 			d.Upload(bufs[i], 0, host[i])
 		}
 		c.Run(d, bufs)
-		if err := d.Sync(); err != nil {
+		err := d.Sync()
+		switch {
+		case c.SyncErr == "" && err != nil:
 			t.Fatal(err)
+		case c.SyncErr != "" && (err == nil || !strings.Contains(err.Error(), c.SyncErr)):
+			t.Fatalf("%s: Sync returned %v, want an error with %q", d.Info().Backend, err, c.SyncErr)
 		}
 		results[k] = make([][]float32, len(host))
 		for i := range host {

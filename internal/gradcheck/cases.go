@@ -77,6 +77,9 @@ func Cases(dev device.Device) []Case {
 		{"LogSoftmax", [][]int{{3, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.LogSoftmax(-1) })},
 		{"LogSoftmaxMiddle", [][]int{{2, 4, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.LogSoftmax(1) })},
 		{"CrossEntropy", [][]int{{3, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return tensor.CrossEntropy(x, labels()) })},
+		{"CrossEntropyIgnore", [][]int{{4, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			return tensor.CrossEntropyIgnore(x, tensor.FromSlice(dev, []float32{2, -1, 4, 0}, 4), -1)
+		})},
 		// Products.
 		{"MatMul", [][]int{{3, 4}, {4, 5}}, nil, two((*tensor.Tensor).MatMul)},
 		{"MatMulBatchBroadcast", [][]int{{2, 1, 3, 4}, {3, 4, 2}}, nil, two((*tensor.Tensor).MatMul)},

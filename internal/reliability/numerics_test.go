@@ -1,0 +1,118 @@
+package reliability
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/vkgrad/vkgrad/device"
+	"github.com/vkgrad/vkgrad/nn"
+	"github.com/vkgrad/vkgrad/tensor"
+)
+
+func near(t *testing.T, what string, got []float32, want []float64, tol float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		if math.IsNaN(want[i]) != math.IsNaN(float64(got[i])) || math.Abs(float64(got[i])-want[i]) > tol*math.Max(1, math.Abs(want[i])) {
+			t.Fatalf("%s: %v, want %v (tolerance %g)", what, got, want, tol)
+		}
+	}
+}
+
+func data(t *testing.T, x *tensor.Tensor) []float32 {
+	t.Helper()
+	v, err := x.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestLargeLogits: log-softmax and cross-entropy of rows far from zero
+// keep their digits on every device. PyTorch 1.13 in float64:
+// log_softmax([10000, 10001, 10002, 10003]) = [-3.4401897, -2.4401897,
+// -1.4401897, -0.4401897]; cross_entropy([1e5 … 1e5+3], 0) = 3.4401897.
+func TestLargeLogits(t *testing.T) {
+	eachDevice(t, func(t *testing.T, d device.Device) {
+		ls := tensor.FromSlice(d, []float32{10000, 10001, 10002, 10003}, 1, 4).LogSoftmax(1)
+		near(t, "log_softmax at 1e4", data(t, ls), []float64{-3.4401897, -2.4401897, -1.4401897, -0.4401897}, 2e-7)
+		ce := tensor.CrossEntropy(tensor.FromSlice(d, []float32{1e5, 1e5 + 1, 1e5 + 2, 1e5 + 3}, 1, 4), tensor.FromSlice(d, []float32{0}, 1))
+		near(t, "cross_entropy at 1e5", data(t, ce), []float64{3.4401897}, 2e-7)
+	})
+}
+
+// TestCrossEntropyIgnoreIndex checks ignore_index against PyTorch 1.13
+// (float64): F.cross_entropy(x, labels, ignore_index=...) and x.grad.
+func TestCrossEntropyIgnoreIndex(t *testing.T) {
+	logits := []float32{0.5, -1, 2, 0.25, 3, 0, -2, 1, -0.5, 0.75, 0, 1.5}
+	tests := []struct {
+		labels   []float32
+		ignore   int
+		loss     float64
+		gradient []float64
+	}{
+		{[]float32{2, -100, 0}, -100, 1.4870247523373714, []float64{0.0771174126420811, 0.017207220633060103, -0.1543837346292346, 0.06005910135409342,
+			0, 0, 0, 0, -0.46303995027316136, 0.12900324927151074, 0.06093682015077336, 0.2730998808508773}},
+		{[]float32{1, 3, 1}, 1, 2.1755153626167143, []float64{0, 0, 0, 0,
+			0.839024507462532, 0.04177257051535046, 0.005653302662216331, -0.8864503806400987, 0, 0, 0, 0}},
+		// Every row ignored: NaN loss and a zero gradient, as PyTorch.
+		{[]float32{-100, -100, -100}, -100, math.NaN(), make([]float64, 12)},
+	}
+	eachDevice(t, func(t *testing.T, d device.Device) {
+		for _, tc := range tests {
+			x := tensor.FromSlice(d, logits, 3, 4).SetRequiresGrad(true)
+			loss := nn.CrossEntropyIgnore(x, tensor.FromSlice(d, tc.labels, 3), tc.ignore)
+			loss.Backward()
+			near(t, "loss", data(t, loss), []float64{tc.loss}, 1e-6)
+			near(t, "gradient", data(t, x.Grad()), tc.gradient, 1e-6)
+		}
+	})
+}
+
+// TestInvalidLabel: a label outside [0, classes) or not an integer is an
+// error naming the op and the label, returned once by the next read; the
+// loss is NaN; the device goes on working.
+func TestInvalidLabel(t *testing.T) {
+	eachDevice(t, func(t *testing.T, d device.Device) {
+		for _, tc := range []struct {
+			labels []float32
+			row    int
+			label  float32
+			count  int
+		}{{[]float32{1, 7, 0}, 1, 7, 1}, {[]float32{0.5, 1, -3}, 0, 0.5, 2}, {[]float32{2, 1, -1}, 2, -1, 1}} {
+			x := tensor.Randn(d, 1, 3, 5).SetRequiresGrad(true)
+			loss := nn.CrossEntropy(x, tensor.FromSlice(d, tc.labels, 3))
+			loss.Backward()
+			_, err := loss.Item()
+			var le *device.LabelError
+			if !errors.As(err, &le) || le.Op != "SoftmaxCrossEntropy" || le.Row != tc.row || le.Label != tc.label || le.Classes != 5 || le.Count != tc.count {
+				t.Fatalf("labels %v: error %v, want a LabelError for row %d, label %v", tc.labels, err, tc.row, tc.label)
+			}
+			// Reported once: read again, the loss is NaN.
+			if v, err := loss.Item(); err != nil || v == v {
+				t.Fatalf("labels %v: loss %v (%v), want NaN", tc.labels, v, err)
+			}
+			// The device works on.
+			good := nn.CrossEntropy(x.Detach(), tensor.FromSlice(d, []float32{0, 1, 2}, 3))
+			if v, err := good.Item(); err != nil || v != v {
+				t.Fatalf("after a bad label: %v, %v", v, err)
+			}
+		}
+	})
+}
+
+// TestMultiMarginLossIsPyTorchs: nn.MultiMarginLoss equals PyTorch 1.13's
+// F.multi_margin_loss(x, y, p, margin), which divides by the number of
+// classes: 0.9167 (p=1), 4.2083 (p=2), 0.75 (margin 0.5).
+func TestMultiMarginLossIsPyTorchs(t *testing.T) {
+	eachDevice(t, func(t *testing.T, d device.Device) {
+		x := tensor.FromSlice(d, []float32{3, 1, 2.5, 0, 5, 1}, 2, 3)
+		y := tensor.FromSlice(d, []float32{0, 2}, 2)
+		near(t, "p=1", data(t, nn.MultiMarginLoss(x, y, 1, 1)), []float64{0.91666667}, 1e-6)
+		near(t, "p=2", data(t, nn.MultiMarginLoss(x, y, 2, 1)), []float64{4.20833333}, 1e-6)
+		near(t, "margin 0.5", data(t, nn.MultiMarginLoss(x, y, 1, 0.5)), []float64{0.75}, 1e-6)
+	})
+}
