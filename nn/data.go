@@ -79,8 +79,11 @@ func (l *Loader) Epoch(epoch int) iter.Seq2[*tensor.Tensor, *tensor.Tensor] {
 		free := make(chan hostBatch, 2)
 		done := make(chan struct{})
 		defer close(done)
+		// A batch holds at most every sample: a batch size beyond the
+		// dataset costs no more host memory than the dataset.
+		room := min(l.Batch, l.n)
 		for range 2 {
-			free <- hostBatch{x: make([]float32, l.Batch*l.sampleSize), y: make([]float32, l.Batch)}
+			free <- hostBatch{x: make([]float32, room*l.sampleSize), y: make([]float32, room)}
 		}
 		go func() {
 			defer close(ready)

@@ -74,7 +74,13 @@ func mainStatus(args []string, stdout, stderr io.Writer) int {
 		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
-	return cli.Exit("mnist", run(c, stdout), stderr)
+	// A device that runs out of memory refuses the allocation with an
+	// error (as a panic that tensor.Try returns): one line, like the rest.
+	var err2 error
+	if err := tensor.Try(func() { err2 = run(c, stdout) }); err != nil {
+		return cli.Exit("mnist", err, stderr)
+	}
+	return cli.Exit("mnist", err2, stderr)
 }
 
 // parseArgs reads the flags and checks every one of them, and every path

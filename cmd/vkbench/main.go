@@ -50,7 +50,11 @@ func mainStatus(args []string, stdout, stderr io.Writer) int {
 	if child != "" {
 		return cli.Exit("vkbench", firstResult(child), stderr)
 	}
-	return cli.Exit("vkbench", run(c, stdout), stderr)
+	var err2 error
+	if err := tensor.Try(func() { err2 = run(c, stdout) }); err != nil {
+		return cli.Exit("vkbench", err, stderr) // a device out of memory
+	}
+	return cli.Exit("vkbench", err2, stderr)
 }
 
 // parseArgs reads the flags and checks them, and the paths the reports
