@@ -24,16 +24,24 @@
 //     waits for it to finish. Results become visible to the host through
 //     Download, which waits for the work it depends on.
 //   - Misuse that is the caller's bug (a buffer of another device, a size
-//     that does not fit) panics with a message naming the op. Failures of
-//     the world (out of memory, a lost device) are kept by the device and
-//     returned by the next Sync or Download; the first error wins.
+//     that does not fit, any use after Close) panics with a message naming
+//     the op. An allocation the device cannot serve is refused by Alloc
+//     with an *AllocError and harms nothing. Failures of the world during
+//     asynchronous work (a lost device, a failed submit) are kept by the
+//     device and returned by every later Sync or Download; the first error
+//     wins. Bad input an op finds in its data (a *LabelError) is returned
+//     by the next Sync or Download only, once.
 package device
 
 import "fmt"
 
-// Device is a compute device: its memory and the whole op set. Every method
-// must be safe for use by one goroutine at a time; Release may be called from
-// any goroutine (the tensor package's safety net calls it from a cleanup).
+// Device is a compute device: its memory and the whole op set. A Device is
+// safe for concurrent use by several goroutines: ops recorded from
+// different goroutines on different buffers give the same results as if
+// they ran one after another, and several goroutines may read one buffer
+// at once. Writing a buffer while another goroutine uses it is a race, as
+// for any Go memory. Release may be called from any goroutine (the tensor
+// package's safety net calls it from a cleanup), also after Close.
 type Device interface {
 	Memory
 	GEMM

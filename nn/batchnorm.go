@@ -10,8 +10,10 @@ import (
 // BatchNorm normalises each channel (axis 1) over the batch and the spatial
 // axes, then scales and shifts it: PyTorch's BatchNorm1d ([N, C] or
 // [N, C, L]) and BatchNorm2d ([N, C, H, W]). In training mode it uses the
-// batch's statistics and updates the running ones; in evaluation mode it
-// uses the running ones.
+// batch's statistics (the biased variance) and updates the running ones
+// (the unbiased variance, as PyTorch); in evaluation mode it uses the
+// running ones. It keeps no num_batches_tracked counter (PyTorch's, used
+// only when momentum is None); Load skips that entry in PyTorch's files.
 type BatchNorm struct {
 	Weight, Bias            *tensor.Tensor
 	RunningMean, RunningVar *tensor.Tensor

@@ -43,7 +43,9 @@ func HeNormal(dev device.Device, seed uint64, fanIn, _ int, shape ...int) *tenso
 }
 
 // TorchDefault draws from U(-1/sqrt(fanIn), 1/sqrt(fanIn)): what PyTorch's
-// nn.Linear and nn.Conv2d use (kaiming_uniform_ with a = sqrt(5)).
+// nn.Linear and nn.Conv2d use for their weights (kaiming_uniform_ with
+// a = sqrt(5)). It initializes the weight only: vkgrad's layers start their
+// biases at zero, where PyTorch draws them from the same uniform.
 func TorchDefault(dev device.Device, seed uint64, fanIn, _ int, shape ...int) *tensor.Tensor {
 	a := float32(1 / math.Sqrt(float64(fanIn)))
 	return tensor.RandUniform(dev, seed, -a, a, shape...)

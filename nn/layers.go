@@ -17,7 +17,9 @@ type Linear struct {
 }
 
 // NewLinear returns a Linear layer from in to out features, its weight drawn
-// by the initializer (GlorotUniform unless WithInit) and its bias zero.
+// by the initializer (GlorotUniform unless WithInit: Keras' default, where
+// PyTorch's nn.Linear uses TorchDefault) and its bias zero (PyTorch draws
+// it from U(±1/sqrt(in))).
 func NewLinear(dev device.Device, in, out int, opts ...Option) *Linear {
 	o := collect(opts)
 	l := &Linear{Act: o.act, ActAlpha: o.actAlpha}
@@ -52,7 +54,9 @@ type Conv2d struct {
 }
 
 // NewConv2d returns a convolution from in to out channels with a square
-// kernel; Stride, Padding, Dilation and Groups options set the rest.
+// kernel; Stride, Padding, Dilation and Groups options set the rest. As
+// NewLinear, its weight is GlorotUniform unless WithInit (PyTorch:
+// TorchDefault) and its bias zero (PyTorch: uniform).
 func NewConv2d(dev device.Device, in, out, kernel int, opts ...Option) *Conv2d {
 	o := collect(opts)
 	g := max(o.groups, 1)

@@ -7,6 +7,14 @@
 //
 // Parameters and optimizer state live on the device for the whole of
 // training; only the batches go up and only what you read comes back.
+//
+// Names taken from PyTorch mean PyTorch's behaviour, with the same
+// parameter names and layouts, so a state_dict saved as safetensors loads
+// by name. Where vkgrad differs on purpose (Keras' Glorot initialization
+// and RMSprop defaults, zero biases, float32 labels, no reduction or
+// class-weight options, bad labels reported as errors rather than
+// exceptions) the doc of the name says so, and the README lists every
+// difference in one table.
 package nn
 
 import (

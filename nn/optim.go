@@ -146,6 +146,8 @@ func NewAdam(params []Param, cfg AdamConfig) *Adam {
 }
 
 // NewAdamW returns AdamW (weight decay applied to the weights directly).
+// A zero WeightDecay means none: PyTorch's AdamW defaults to 0.01, which
+// a zero-valued config cannot tell from an explicit 0, so set it.
 func NewAdamW(params []Param, cfg AdamConfig) *Adam {
 	a := NewAdam(params, cfg)
 	a.decoupled = true

@@ -148,8 +148,10 @@ func WriteSafetensors(w io.Writer, params []Param) error {
 
 // Load reads the params saved at path into the module. It checks the whole
 // file first (its structure, every tensor's dtype, shape and bytes, that the
-// file has every param of the module and nothing else) and changes nothing
-// unless all is well: a model is never left half-loaded.
+// file has every param of the module and nothing else, that every param is
+// live) and changes nothing unless all is well: a model is never left
+// half-loaded. Entries named num_batches_tracked (PyTorch's BatchNorm
+// counter) are skipped.
 func Load(path string, m Module) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -223,7 +225,9 @@ func parseSafetensors(b []byte) (map[string]stEntry, []byte, error) {
 	data := b[8+n:]
 	entries := map[string]stEntry{}
 	for name, msg := range raw {
-		if name == "__metadata__" {
+		// PyTorch's BatchNorm counter (an I64 scalar) has no vkgrad
+		// counterpart: a PyTorch state_dict loads without it.
+		if name == "__metadata__" || name == "num_batches_tracked" || strings.HasSuffix(name, ".num_batches_tracked") {
 			continue
 		}
 		var e stEntry

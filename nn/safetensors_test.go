@@ -2,6 +2,9 @@ package nn_test
 
 import (
 	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -148,4 +151,36 @@ func FuzzLoadSafetensors(f *testing.F) {
 // sameBits compares float32 slices bit for bit (NaN equals NaN).
 func sameBits(a, b []float32) bool {
 	return slices.EqualFunc(a, b, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) })
+}
+
+// A PyTorch state_dict of a BatchNorm holds num_batches_tracked (an I64
+// scalar) that vkgrad has no counterpart for: Load skips it.
+func TestLoadSkipsNumBatchesTracked(t *testing.T) {
+	src := nn.NewSequential(nn.NewLinear(dev, 3, 4), nn.NewBatchNorm1d(dev, 4))
+	var file bytes.Buffer
+	if err := nn.WriteSafetensors(&file, src.Params()); err != nil {
+		t.Fatal(err)
+	}
+	// Rewrite the header with the extra entry, and append its 8 bytes.
+	raw := file.Bytes()
+	n := binary.LittleEndian.Uint64(raw)
+	var header map[string]json.RawMessage
+	if err := json.Unmarshal(raw[8:8+n], &header); err != nil {
+		t.Fatal(err)
+	}
+	data := raw[8+n:]
+	header["1.num_batches_tracked"] = json.RawMessage(fmt.Sprintf(`{"dtype":"I64","shape":[],"data_offsets":[%d,%d]}`, len(data), len(data)+8))
+	h, _ := json.Marshal(header)
+	var out bytes.Buffer
+	binary.Write(&out, binary.LittleEndian, uint64(len(h)))
+	out.Write(h)
+	out.Write(data)
+	out.Write([]byte{7, 0, 0, 0, 0, 0, 0, 0})
+	dst := nn.NewSequential(nn.NewLinear(dev, 3, 4), nn.NewBatchNorm1d(dev, 4))
+	if err := nn.LoadSafetensors(out.Bytes(), dst.Params()); err != nil {
+		t.Fatal(err)
+	}
+	if !sameBits(vals(t, src.Params()[0].Tensor), vals(t, dst.Params()[0].Tensor)) {
+		t.Fatal("weights differ after the load")
+	}
 }

@@ -18,8 +18,18 @@
 // that wraps each step in Tidy keeps its memory flat.
 //
 // Misuse that is the caller's bug (shapes that do not match, tensors of two
-// devices in one op) panics with a message naming the op and the shapes;
-// failures of the device are errors, returned by Data, Item and Sync.
+// devices in one op, a released tensor, a closed device) panics with a
+// message naming the op and the shapes; failures of the device are errors,
+// returned by Data, Item and Sync. Memory the device cannot give is
+// refused with a *device.AllocError: as a panic from the function that
+// makes the tensor, which Try turns back into an error.
+//
+// Concurrency: tensors may be used from several goroutines at once, each
+// with its own tensors, on one device; reading one tensor from several
+// goroutines (the weights of a model serving requests) is safe. Grad mode
+// (NoGrad) and Tidy scopes are per goroutine. A tensor that one goroutine
+// writes (Assign, Upload, an optimizer step, Backward into its Grad,
+// Release) must not be used by another at the same time.
 package tensor
 
 import (
@@ -32,8 +42,9 @@ import (
 	"github.com/vkgrad/vkgrad/device"
 )
 
-// Tensor is an n-dimensional array of float32 on a device. A Tensor must not
-// be used by two goroutines at once.
+// Tensor is an n-dimensional array of float32 on a device. Several
+// goroutines may read a Tensor at once; one that writes it (Assign,
+// Upload, Backward, Release) must have it to itself.
 type Tensor struct {
 	st      *storage
 	shape   []int

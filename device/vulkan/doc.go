@@ -8,6 +8,13 @@
 // it and implements device.Device. The runtime needs cgo; without it, Open
 // returns an error that says so.
 //
+// A Runtime is safe for concurrent use: one mutex orders recording,
+// submission, waiting and read-back (a goroutine waiting for the GPU holds
+// it, so the others wait too); the memory pools have their own lock, which
+// Release alone takes. Allocations are checked against the memory heap's
+// size and maxStorageBufferRange before the driver is asked, and refused
+// with a *device.AllocError that leaves the device working.
+//
 // Environment:
 //
 //	VKGRAD_VALIDATE=1       enable VK_LAYER_KHRONOS_validation with synchronization
