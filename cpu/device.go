@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 	"sync/atomic"
 
 	"github.com/vkgrad/vkgrad/device"
@@ -51,11 +50,7 @@ type Device struct {
 	uploads, downloads atomic.Int64
 	upBytes, downBytes atomic.Int64
 	ops                atomic.Int64
-	errMu              sync.Mutex
-	err                error
-	// dataErr is bad input an op found (a label outside its classes):
-	// returned once, by the next Sync or Download.
-	dataErr error
+	errs               device.Errors
 }
 
 var _ device.Device = (*Device)(nil)
@@ -257,33 +252,14 @@ func (d *Device) Sync() error {
 	return d.result()
 }
 
-func (d *Device) firstErr() error {
-	d.errMu.Lock()
-	defer d.errMu.Unlock()
-	return d.err
-}
+func (d *Device) firstErr() error { return d.errs.Err() }
 
-// dataError records bad input unless some is pending already.
-func (d *Device) dataError(err error) {
-	d.errMu.Lock()
-	if d.dataErr == nil {
-		d.dataErr = err
-	}
-	d.errMu.Unlock()
-}
+// dataError records bad input (a label outside its classes) for the next
+// Sync or Download.
+func (d *Device) dataError(err error) { d.errs.BadInput(err) }
 
-// result is what Sync and Download return: the kept error, else the
-// pending data error, which it forgets.
-func (d *Device) result() error {
-	d.errMu.Lock()
-	defer d.errMu.Unlock()
-	if d.err != nil {
-		return d.err
-	}
-	err := d.dataErr
-	d.dataErr = nil
-	return err
-}
+// result is what Sync and Download return.
+func (d *Device) result() error { return d.errs.Result() }
 
 // Info describes the CPU and the GEMM engine.
 func (d *Device) Info() device.Info {

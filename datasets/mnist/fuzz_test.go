@@ -2,27 +2,12 @@ package mnist
 
 import (
 	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"testing"
+
+	"github.com/vkgrad/vkgrad/internal/testutil"
 )
 
-// idxBytes is an IDX file in memory.
-func idxBytes(magic uint32, sizes []uint32, body []byte) []byte {
-	var b bytes.Buffer
-	binary.Write(&b, binary.BigEndian, magic)
-	binary.Write(&b, binary.BigEndian, sizes)
-	b.Write(body)
-	return b.Bytes()
-}
-
-func gzipBytes(data []byte) []byte {
-	var z bytes.Buffer
-	w := gzip.NewWriter(&z)
-	w.Write(data)
-	w.Close()
-	return z.Bytes()
-}
+var idxBytes, gzipBytes = testutil.IDX, testutil.Gzip
 
 // fuzzSeeds are valid, truncated, padded and lying IDX files.
 func fuzzSeeds() [][]byte {

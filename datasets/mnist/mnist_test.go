@@ -2,30 +2,22 @@ package mnist
 
 import (
 	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vkgrad/vkgrad/internal/testutil"
 )
 
 // writeIDX writes an IDX file with the given magic, sizes and body.
 func writeIDX(t *testing.T, path string, magic uint32, sizes []uint32, body []byte, gz bool) {
 	t.Helper()
-	var b bytes.Buffer
-	binary.Write(&b, binary.BigEndian, magic)
-	binary.Write(&b, binary.BigEndian, sizes)
-	b.Write(body)
-	data := b.Bytes()
+	data := testutil.IDX(magic, sizes, body)
 	if gz {
-		var z bytes.Buffer
-		w := gzip.NewWriter(&z)
-		w.Write(data)
-		w.Close()
-		data = z.Bytes()
+		data = testutil.Gzip(data)
 	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)

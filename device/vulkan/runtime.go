@@ -43,11 +43,9 @@ type Runtime struct {
 	pipelines pipelines
 	prof      profiler
 
-	errMu sync.Mutex
-	err   error
-	// dataErr is bad input a kernel reported (see status.go): returned
-	// once, by the next Sync or Download, then forgotten.
-	dataErr error
+	// errs keeps the first failure and pending bad input a kernel
+	// reported (see status.go).
+	errs device.Errors
 
 	uploads, downloads, upBytes, downBytes, submits, ops atomic.Int64
 	closed                                               atomic.Bool
@@ -514,45 +512,17 @@ func (r *Runtime) Info() device.Info {
 }
 
 // fail keeps err as the runtime's error unless one is kept already.
-func (r *Runtime) fail(err error) {
-	if err == nil {
-		return
-	}
-	r.errMu.Lock()
-	if r.err == nil {
-		r.err = err
-	}
-	r.errMu.Unlock()
-}
+func (r *Runtime) fail(err error) { r.errs.Fail(err) }
 
 // dataError records bad input found by a kernel unless some is pending.
-func (r *Runtime) dataError(err error) {
-	r.errMu.Lock()
-	if r.dataErr == nil {
-		r.dataErr = err
-	}
-	r.errMu.Unlock()
-}
+func (r *Runtime) dataError(err error) { r.errs.BadInput(err) }
 
 // result is what Sync and Download return: the kept error, else the
-// pending data error, which it forgets.
-func (r *Runtime) result() error {
-	r.errMu.Lock()
-	defer r.errMu.Unlock()
-	if r.err != nil {
-		return r.err
-	}
-	err := r.dataErr
-	r.dataErr = nil
-	return err
-}
+// pending bad input, which it forgets.
+func (r *Runtime) result() error { return r.errs.Result() }
 
 // Err returns the first kept error.
-func (r *Runtime) Err() error {
-	r.errMu.Lock()
-	defer r.errMu.Unlock()
-	return r.err
-}
+func (r *Runtime) Err() error { return r.errs.Err() }
 
 // checkMessages turns validation messages into the kept error.
 func (r *Runtime) checkMessages() error {
@@ -642,7 +612,5 @@ func (r *Runtime) Close() error {
 
 // ClearErr forgets the kept error (for tests that provoke one).
 func (r *Runtime) ClearErr() {
-	r.errMu.Lock()
-	r.err = nil
-	r.errMu.Unlock()
+	r.errs.Clear()
 }

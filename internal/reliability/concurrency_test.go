@@ -21,22 +21,7 @@ const goroutines = 8
 func TestConcurrentUse(t *testing.T) {
 	eachDevice(t, func(t *testing.T, d device.Device) {
 		w := tensor.FromSlice(d, []float32{1, 2, 3, 4, 5, 6}, 2, 3) // shared, read by all
-		var wg sync.WaitGroup
-		errs := make(chan error, goroutines)
-		for g := range goroutines {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs <- worker(d, w, g, 60)
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Error(err)
-			}
-		}
+		inParallel(t, func(g int) error { return worker(d, w, g, 60) })
 		if err := d.Sync(); err != nil {
 			t.Fatal(err)
 		}
@@ -84,23 +69,30 @@ func TestConcurrentStress(t *testing.T) {
 	}
 	eachDevice(t, func(t *testing.T, d device.Device) {
 		const n, rounds = 33, 250 // 5 ops a round: 8*250*5 = 10,000
-		var wg sync.WaitGroup
-		errs := make(chan error, goroutines)
-		for g := range goroutines {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs <- stress(d, g, n, rounds)
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Error(err)
-			}
-		}
+		inParallel(t, func(g int) error { return stress(d, g, n, rounds) })
 	})
+}
+
+// inParallel runs fn(g) for g = 0..goroutines-1, each in its own
+// goroutine, and fails t with every error they return.
+func inParallel(t *testing.T, fn func(g int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- fn(g)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
 }
 
 // stress keeps a running vector through rounds of ops whose result is

@@ -1,9 +1,6 @@
 package reliability
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,23 +9,16 @@ import (
 	"testing"
 
 	"github.com/vkgrad/vkgrad/datasets/mnist"
+	"github.com/vkgrad/vkgrad/internal/testutil"
 	"github.com/vkgrad/vkgrad/nn"
 )
 
 // writeIDX writes an IDX file (gzipped when the name ends in .gz).
 func writeIDX(t *testing.T, path string, magic uint32, sizes []uint32, body []byte) {
 	t.Helper()
-	var b bytes.Buffer
-	binary.Write(&b, binary.BigEndian, magic)
-	binary.Write(&b, binary.BigEndian, sizes)
-	b.Write(body)
-	data := b.Bytes()
+	data := testutil.IDX(magic, sizes, body)
 	if strings.HasSuffix(path, ".gz") {
-		var z bytes.Buffer
-		w := gzip.NewWriter(&z)
-		w.Write(data)
-		w.Close()
-		data = z.Bytes()
+		data = testutil.Gzip(data)
 	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)

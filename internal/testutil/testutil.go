@@ -2,6 +2,9 @@
 package testutil
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"testing"
@@ -21,4 +24,23 @@ func MustPanic(t testing.TB, want string, fn func()) {
 		}
 	}()
 	fn()
+}
+
+// IDX returns an IDX file (the MNIST format): the magic number, the sizes
+// and the body, big-endian.
+func IDX(magic uint32, sizes []uint32, body []byte) []byte {
+	var b bytes.Buffer
+	binary.Write(&b, binary.BigEndian, magic)
+	binary.Write(&b, binary.BigEndian, sizes)
+	b.Write(body)
+	return b.Bytes()
+}
+
+// Gzip compresses data.
+func Gzip(data []byte) []byte {
+	var z bytes.Buffer
+	w := gzip.NewWriter(&z)
+	w.Write(data)
+	w.Close()
+	return z.Bytes()
 }
