@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"testing"
 
@@ -44,6 +45,16 @@ func worker(d device.Device, w *tensor.Tensor, g, steps int) error {
 			var v []float32
 			if v, err = tensor.Concat(1, y, sum.Reshape(1, 1), sm).Data(); err != nil {
 				return
+			}
+			if s%10 == 0 { // concurrent reads of the shared tensor
+				var wv []float32
+				if wv, err = w.Data(); err != nil {
+					return
+				}
+				if !slices.Equal(wv, []float32{1, 2, 3, 4, 5, 6}) {
+					err = fmt.Errorf("goroutine %d step %d: the shared tensor reads %v", g, s, wv)
+					return
+				}
 			}
 			want := []float32{a, 4 * a, 5 * a, 0.5, 0.5}
 			for i := range want {
