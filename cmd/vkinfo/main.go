@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/vkgrad/vkgrad/device"
 	"github.com/vkgrad/vkgrad/device/vulkan"
 )
 
@@ -40,10 +41,20 @@ func run(w io.Writer) error {
 			if h.DeviceLocal {
 				kind = "device-local"
 			}
-			heaps = append(heaps, fmt.Sprintf("%.1f GiB %s", float64(h.Size)/(1<<30), kind))
+			heaps = append(heaps, fmt.Sprintf("%s %s", device.FormatBytes(int64(h.Size)), kind))
 		}
 		fmt.Fprintf(w, "    memory heaps    %s\n", strings.Join(heaps, ", "))
-		fmt.Fprintf(w, "    host-visible device memory  %v\n", d.HostVisibleDeviceMemory)
+		var types []string
+		for i, t := range d.MemoryTypes {
+			types = append(types, fmt.Sprintf("%d: %v (heap %d)", i, t.Flags, t.Heap))
+		}
+		fmt.Fprintf(w, "    memory types    %s\n", strings.Join(types, "; "))
+		if plan, err := d.MemoryPlan(false); err != nil {
+			fmt.Fprintf(w, "    memory plan     none: %v\n", err)
+		} else {
+			fmt.Fprintf(w, "    memory plan     tensors type %d, uploads %s, read-back %s: %s\n", plan.Device, via(plan.Upload), via(plan.Readback), plan.Why)
+		}
+		fmt.Fprintf(w, "    largest buffer  %s (maxStorageBufferRange)\n", device.FormatBytes(int64(d.MaxStorageRange)))
 		fmt.Fprintf(w, "    subgroup size   %d (%d to %d), arithmetic %v\n", d.SubgroupSize, d.MinSubgroup, d.MaxSubgroup, d.SubgroupArithmetic)
 		fmt.Fprintf(w, "    shared memory   %d KiB per workgroup, %d invocations\n", d.MaxSharedMemory/1024, d.MaxInvocations)
 		fmt.Fprintf(w, "    float16         %v (16-bit storage %v)\n", d.Float16, d.Storage16)
@@ -55,4 +66,12 @@ func run(w io.Writer) error {
 		fmt.Fprintf(w, "\"auto\" uses vulkan:%d (marked *)\n", auto)
 	}
 	return nil
+}
+
+// via names where a transfer goes: directly, or through a staging type.
+func via(typ int) string {
+	if typ < 0 {
+		return "direct"
+	}
+	return fmt.Sprintf("through type %d", typ)
 }

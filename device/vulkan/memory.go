@@ -67,9 +67,9 @@ type pool struct {
 type memory struct {
 	r            *Runtime
 	mu           sync.Mutex
-	dev          pool // device-local
-	host         pool // host-visible staging (unused when the device pool is mapped)
-	staging      bool
+	dev          pool // device-local: every tensor
+	up, down     pool // upload and read-back staging, where the plan has them
+	plan         MemoryPlan
 	align        uint64
 	pending      []*Buffer // released while batches that use them may still run
 	pendingBytes uint64
@@ -89,53 +89,43 @@ type memory struct {
 func (m *memory) init(r *Runtime, forceStaging bool) error {
 	m.r = r
 	m.align = max(minClass, r.props.MinStorageAlign)
-	var mp vk.PhysicalDeviceMemoryProperties
-	vk.GetPhysicalDeviceMemoryProperties(r.pd, &mp)
-	mp.Deref()
-	devT, hostT, hostScore := -1, -1, -1
-	unified := false
-	hv := vk.MemoryPropertyHostVisibleBit | vk.MemoryPropertyHostCoherentBit
-	for i := 0; i < int(mp.MemoryTypeCount); i++ {
-		t := mp.MemoryTypes[i]
-		t.Deref()
-		f := vk.MemoryPropertyFlagBits(t.PropertyFlags)
-		if f&vk.MemoryPropertyDeviceLocalBit != 0 && devT < 0 {
-			devT = i
-		}
-		// A device-local type the host can map: prefer it (UMA, ReBAR).
-		if f&vk.MemoryPropertyDeviceLocalBit != 0 && f&hv == hv && !unified {
-			devT, unified = i, true
-		}
-		if f&hv == hv {
-			score := 1
-			if f&vk.MemoryPropertyHostCachedBit != 0 {
-				score = 2 // fast host reads of results
-			}
-			if score > hostScore {
-				hostT, hostScore = i, score
-			}
-		}
+	plan, err := PlanMemory(r.props.MemoryTypes, r.props.Heaps, r.props.Type, forceStaging)
+	if err != nil {
+		return fmt.Errorf("vulkan: %s: %w", r.props.Name, err)
 	}
-	if devT < 0 || hostT < 0 {
-		return fmt.Errorf("vulkan: %s has no device-local or no host-visible memory type", r.props.Name)
-	}
-	m.staging = !unified || forceStaging
-	heapOf := func(t int) int {
-		mt := mp.MemoryTypes[t]
-		mt.Deref()
-		return int(mt.HeapIndex)
-	}
-	m.heapSize = make([]uint64, mp.MemoryHeapCount)
-	m.heapUsed = make([]uint64, mp.MemoryHeapCount)
-	for i := range m.heapSize {
-		h := mp.MemoryHeaps[i]
-		h.Deref()
-		m.heapSize[i] = uint64(h.Size)
+	m.plan = plan
+	m.heapSize = make([]uint64, len(r.props.Heaps))
+	m.heapUsed = make([]uint64, len(r.props.Heaps))
+	for i, h := range r.props.Heaps {
+		m.heapSize[i] = h.Size
 	}
 	m.maxBuffer = uint64(r.props.MaxStorageRange)
-	m.dev = pool{name: "device", typ: uint32(devT), heap: heapOf(devT), blockSize: deviceBlockSize, mapped: !m.staging, free: map[uint64][]*Buffer{}}
-	m.host = pool{name: "staging", typ: uint32(hostT), heap: heapOf(hostT), blockSize: hostBlockSize, mapped: true, free: map[uint64][]*Buffer{}}
+	newPool := func(name string, typ int, blockSize uint64, mapped bool) pool {
+		return pool{name: name, typ: uint32(typ), heap: r.props.MemoryTypes[typ].Heap, blockSize: blockSize, mapped: mapped, free: map[uint64][]*Buffer{}}
+	}
+	m.dev = newPool("device", plan.Device, deviceBlockSize, plan.Mapped())
+	if plan.Upload >= 0 {
+		m.up = newPool("upload staging", plan.Upload, hostBlockSize, true)
+	} else {
+		// Direct uploads still stage into memory that unfinished work uses:
+		// from the device's own (mapped) type, in a pool of its own, whose
+		// buffers wait for their batch before they are reused.
+		m.up = newPool("upload staging", plan.Device, hostBlockSize, true)
+	}
+	if plan.Readback >= 0 {
+		m.down = newPool("read-back staging", plan.Readback, hostBlockSize, true)
+	}
 	return nil
+}
+
+// hostPool is where small host-read records (the status records) live:
+// the read-back pool, or the device pool where the host reads it
+// directly.
+func (m *memory) hostPool() *pool {
+	if m.plan.Readback >= 0 {
+		return &m.down
+	}
+	return &m.dev
 }
 
 // class rounds a byte size up to its size class: multiples of the
@@ -295,7 +285,7 @@ func (m *memory) release(b *Buffer, completed uint64) {
 	m.releases++
 	m.live--
 	m.liveBytes -= int64(b.cap)
-	if b.pool == &m.host && b.lastUse.Load() > completed {
+	if b.pool != &m.dev && b.lastUse.Load() > completed {
 		m.pending = append(m.pending, b)
 		m.pendingBytes += b.cap
 		return
@@ -329,7 +319,7 @@ func (m *memory) counts() (live, liveBytes, pooled, allocs, releases int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	// Pending staging buffers are pool memory waiting for their batch.
-	return m.live, m.liveBytes, int64(m.dev.pooled + m.host.pooled + m.pendingBytes), m.allocs, m.releases
+	return m.live, m.liveBytes, int64(m.dev.pooled + m.up.pooled + m.down.pooled + m.pendingBytes), m.allocs, m.releases
 }
 
 func (m *memory) destroy() {
@@ -337,7 +327,7 @@ func (m *memory) destroy() {
 	defer m.mu.Unlock()
 	m.closed = true
 	m.pending = nil
-	for _, p := range []*pool{&m.dev, &m.host} {
+	for _, p := range []*pool{&m.dev, &m.up, &m.down} {
 		for _, blk := range p.blocks {
 			if blk.mapped != nil {
 				vk.UnmapMemory(m.r.dev, blk.mem)
@@ -391,11 +381,14 @@ func (r *Runtime) Upload(b *Buffer, off int, src []float32) {
 	}
 	r.uploads.Add(1)
 	r.upBytes.Add(int64(len(src)) * 4)
-	if !r.staging && b.lastUse.Load() <= r.stream.completedSerial() {
+	direct := r.mem.plan.Upload < 0
+	if direct && b.lastUse.Load() <= r.stream.completedSerial() {
 		copy(floats(b.blk, b.off+uint64(off)*4, len(src)), src)
 		return
 	}
-	st, err := r.mem.alloc(&r.mem.host, len(src))
+	// Memory still in use is written after that use through a staging
+	// copy.
+	st, err := r.mem.alloc(&r.mem.up, len(src))
 	if err != nil {
 		panic(err)
 	}
@@ -421,13 +414,13 @@ func (r *Runtime) Download(dst []float32, b *Buffer, off int) error {
 	}
 	r.downloads.Add(1)
 	r.downBytes.Add(int64(len(dst)) * 4)
-	if !r.staging {
+	if r.mem.plan.Readback < 0 {
 		r.stream.waitFor(b.lastWrite.Load())
 		copy(dst, floats(b.blk, b.off+uint64(off)*4, len(dst)))
 		r.checkMessages()
 		return r.result()
 	}
-	st, err := r.mem.alloc(&r.mem.host, len(dst))
+	st, err := r.mem.alloc(&r.mem.down, len(dst))
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,6 @@ type Runtime struct {
 	validate bool
 	profile  bool
 	fns      unsafe.Pointer // the device's command functions (C memory)
-	staging  bool           // uploads and downloads go through staging buffers
 	pushDesc bool           // VK_KHR_push_descriptor is enabled
 	fallback string
 
@@ -366,11 +365,12 @@ func describe(inst vk.Instance, pd vk.PhysicalDevice, index int) Properties {
 		h.Deref()
 		props.Heaps = append(props.Heaps, Heap{Size: uint64(h.Size), DeviceLocal: vk.MemoryHeapFlagBits(h.Flags)&vk.MemoryHeapDeviceLocalBit != 0})
 	}
-	hv := vk.MemoryPropertyHostVisibleBit | vk.MemoryPropertyHostCoherentBit | vk.MemoryPropertyDeviceLocalBit
 	for i := 0; i < int(mp.MemoryTypeCount); i++ {
 		t := mp.MemoryTypes[i]
 		t.Deref()
-		if vk.MemoryPropertyFlagBits(t.PropertyFlags)&hv == hv {
+		mt := MemoryType{Flags: MemoryFlags(t.PropertyFlags), Heap: int(t.HeapIndex)}
+		props.MemoryTypes = append(props.MemoryTypes, mt)
+		if mt.Flags&(MemDeviceLocal|MemHostVisible|MemHostCoherent) == MemDeviceLocal|MemHostVisible|MemHostCoherent {
 			props.HostVisibleDeviceMemory = true
 		}
 	}
@@ -447,7 +447,6 @@ func Open(o Options) (*Runtime, error) {
 		vk.DestroyDevice(r.dev, nil)
 		return fail(err)
 	}
-	r.staging = r.mem.staging
 	if err := r.stream.init(r); err != nil {
 		r.mem.destroy()
 		vk.DestroyDevice(r.dev, nil)

@@ -29,7 +29,7 @@ var StatusBuffer = &Buffer{n: statusWords}
 func (s *stream) initStatus() error {
 	m := &s.r.mem
 	for _, sl := range s.slots {
-		b, err := m.alloc(&m.host, statusWords)
+		b, err := m.alloc(m.hostPool(), statusWords)
 		if err != nil {
 			return err
 		}

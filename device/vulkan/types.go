@@ -63,9 +63,16 @@ type Properties struct {
 	// PushDescriptors reports VK_KHR_push_descriptor.
 	PushDescriptors bool
 	// HostVisibleDeviceMemory reports device-local memory the host can map
-	// (UMA, ReBAR, lavapipe): no staging copies.
+	// (UMA, ReBAR, a BAR window, lavapipe); MemoryPlan says whether
+	// tensors use it.
 	HostVisibleDeviceMemory bool
 	Heaps                   []Heap
+	MemoryTypes             []MemoryType
+}
+
+// MemoryPlan is the memory each use gets on this device (see PlanMemory).
+func (p Properties) MemoryPlan(forceStaging bool) (MemoryPlan, error) {
+	return PlanMemory(p.MemoryTypes, p.Heaps, p.Type, forceStaging)
 }
 
 // Heap is one memory heap of the device.
