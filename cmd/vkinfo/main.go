@@ -1,9 +1,15 @@
 // Command vkinfo lists the Vulkan devices vkgrad can use: type, driver,
-// memory heaps, subgroup size, shared memory and float16 support, and marks
-// the one Open("auto") picks, or says why it picks none.
+// memory heaps and types with the memory plan vkgrad follows, the largest
+// buffer, subgroup size, shared memory and float16 support, and marks the
+// one Open("auto") picks, or says why it picks none.
+//
+//	vkinfo                 list the devices
+//	vkinfo -require-gpu    also exit 1 unless a hardware GPU is among them
+//	                       (the GPU check's preflight)
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,16 +20,21 @@ import (
 )
 
 func main() {
-	if err := run(os.Stdout); err != nil {
+	requireGPU := flag.Bool("require-gpu", false, "exit 1 unless a hardware GPU (discrete, integrated or virtual) is listed")
+	flag.Parse()
+	if err := run(os.Stdout, *requireGPU); err != nil {
 		fmt.Fprintln(os.Stderr, "vkinfo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer) error {
+func run(w io.Writer, requireGPU bool) error {
 	devs, err := vulkan.Devices()
 	if err != nil {
 		fmt.Fprintf(w, "no Vulkan: %v\n\"auto\" uses the CPU backend.\n", err)
+		if requireGPU {
+			return fmt.Errorf("no hardware GPU: %v", err)
+		}
 		return nil
 	}
 	auto, autoErr := vulkan.Choose(devs, -1, true)
@@ -64,6 +75,9 @@ func run(w io.Writer) error {
 		fmt.Fprintf(w, "\"auto\" uses the CPU backend: %v\n", autoErr)
 	} else {
 		fmt.Fprintf(w, "\"auto\" uses vulkan:%d (marked *)\n", auto)
+	}
+	if requireGPU && autoErr != nil {
+		return fmt.Errorf("no hardware GPU among %d Vulkan device(s): %v", len(devs), autoErr)
 	}
 	return nil
 }

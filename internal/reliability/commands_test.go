@@ -19,10 +19,17 @@ var (
 	buildErr  error
 )
 
+// EnvCommands names a folder of prebuilt commands (mnist, vkbench) for
+// machines without a Go toolchain, such as the GPU check's.
+const EnvCommands = "VKGRAD_COMMANDS_DIR"
+
 // command builds cmd/<name> of this module once per test binary and
-// returns its path.
+// returns its path (or takes it from $VKGRAD_COMMANDS_DIR).
 func command(t *testing.T, name string) string {
 	t.Helper()
+	if dir := os.Getenv(EnvCommands); dir != "" {
+		return filepath.Join(dir, name)
+	}
 	buildOnce.Do(func() {
 		goTool, err := exec.LookPath("go")
 		if err != nil {
