@@ -70,6 +70,24 @@ func run(w io.Writer, requireGPU bool) error {
 		fmt.Fprintf(w, "    shared memory   %d KiB per workgroup, %d invocations\n", d.MaxSharedMemory/1024, d.MaxInvocations)
 		fmt.Fprintf(w, "    float16         %v (16-bit storage %v)\n", d.Float16, d.Storage16)
 		fmt.Fprintf(w, "    compute queue   %v; timestamps %d bits, %g ns\n", d.Compute, d.TimestampBits, d.TimestampPeriod)
+		units := "not reported"
+		if d.ComputeUnits > 0 {
+			units = fmt.Sprint(d.ComputeUnits)
+			if d.WarpsPerCU > 0 {
+				units += fmt.Sprintf(" (%d warps each)", d.WarpsPerCU)
+			}
+		}
+		fmt.Fprintf(w, "    SMs / CUs       %s\n", units)
+		fmt.Fprintf(w, "    NaN and Inf     %s\n", map[bool]string{true: "preserved (SignedZeroInfNanPreserve)", false: "not guaranteed (no shaderSignedZeroInfNanPreserveFloat32)"}[d.PreserveNaN])
+		var exts []string
+		for _, e := range []string{"VK_KHR_cooperative_matrix", "VK_NV_cooperative_matrix", "VK_KHR_shader_float_controls", "VK_NV_shader_sm_builtins", "VK_AMD_shader_core_properties", "VK_EXT_subgroup_size_control", "VK_KHR_push_descriptor"} {
+			mark := "-"
+			if d.Extensions[e] {
+				mark = "+"
+			}
+			exts = append(exts, mark+strings.TrimPrefix(e, "VK_"))
+		}
+		fmt.Fprintf(w, "    extensions      %s\n", strings.Join(exts, " "))
 	}
 	if autoErr != nil {
 		fmt.Fprintf(w, "\"auto\" uses the CPU backend: %v\n", autoErr)

@@ -162,14 +162,23 @@ typedef struct { uint32_t sType; void *pNext; uint32_t minSG, maxSG, maxWGSubgro
 typedef struct { uint32_t sType; void *pNext; uint32_t shaderFloat16, shaderInt8; } vkg_f16_feats;
 typedef struct { uint32_t sType; void *pNext; uint32_t sb16, ubsb16, pc16, io16; } vkg_16bit_feats;
 typedef struct { uint32_t sType; void *pNext; uint32_t subgroupSizeControl, computeFullSubgroups; } vkg_sgsize_feats;
+// VkPhysicalDeviceFloatControlsProperties: two independence enums, then
+// SignedZeroInfNanPreserve, DenormPreserve, DenormFlushToZero,
+// RoundingModeRTE and RoundingModeRTZ, each for float16, 32 and 64.
+typedef struct { uint32_t sType; void *pNext; uint32_t denormIndep, roundingIndep, flags[15]; } vkg_fc_props;
+typedef struct { uint32_t sType; void *pNext; uint32_t smCount, warpsPerSM; } vkg_nvsm_props;
+typedef struct { uint32_t sType; void *pNext; uint32_t engines, arraysPerEngine, cusPerArray, rest[11]; } vkg_amdcore_props;
 
 typedef struct {
 	uint32_t subgroupSize, subgroupOps, subgroupStages, minSG, maxSG, driverID;
 	uint32_t float16, int8, storage16, sizeControl;
+	uint32_t preserve32, computeUnits, warpsPerCU;
 	char driverName[256], driverInfo[256];
 } vkg_caps;
 
-static int vkg_query_caps(void *inst, void *pd, vkg_caps *out) {
+// vkg_query_caps reads the Properties2 and Features2 chains; floatControls,
+// nvSM and amdCore say which optional structs the device supports.
+static int vkg_query_caps(void *inst, void *pd, int floatControls, int nvSM, int amdCore, vkg_caps *out) {
 	memset(out, 0, sizeof *out);
 	typedef void (*gp2_t)(void *, void *);
 	gp2_t props2 = (gp2_t)vkg_gipa(inst, "vkGetPhysicalDeviceProperties2");
@@ -179,6 +188,13 @@ static int vkg_query_caps(void *inst, void *pd, vkg_caps *out) {
 	memset(&sg, 0, sizeof sg); memset(&dr, 0, sizeof dr); memset(&ss, 0, sizeof ss);
 	sg.sType = 1000094000; dr.sType = 1000196000; ss.sType = 1000225000;
 	sg.pNext = &dr; dr.pNext = &ss;
+	vkg_fc_props fc; vkg_nvsm_props nv; vkg_amdcore_props amd;
+	memset(&fc, 0, sizeof fc); memset(&nv, 0, sizeof nv); memset(&amd, 0, sizeof amd);
+	fc.sType = 1000197000; nv.sType = 1000154001; amd.sType = 1000185000;
+	void **tail = &ss.pNext;
+	if (floatControls) { *tail = &fc; tail = &fc.pNext; }
+	if (nvSM) { *tail = &nv; tail = &nv.pNext; }
+	if (amdCore) { *tail = &amd; tail = &amd.pNext; }
 	// VkPhysicalDeviceProperties2 is {sType, pNext, properties (824 bytes)}:
 	// over-allocate rather than declare the large struct.
 	uint64_t buf[256];
@@ -209,6 +225,13 @@ static int vkg_query_caps(void *inst, void *pd, vkg_caps *out) {
 	out->int8 = f16.shaderInt8;
 	out->storage16 = s16.sb16;
 	out->sizeControl = sgf.subgroupSizeControl;
+	out->preserve32 = fc.flags[1];
+	if (nvSM) {
+		out->computeUnits = nv.smCount;
+		out->warpsPerCU = nv.warpsPerSM;
+	} else if (amdCore) {
+		out->computeUnits = amd.engines * amd.arraysPerEngine * amd.cusPerArray;
+	}
 	memcpy(out->driverName, dr.name, 256);
 	memcpy(out->driverInfo, dr.info, 256);
 	out->driverName[255] = out->driverInfo[255] = 0;
@@ -591,18 +614,23 @@ func takeMessages(ring unsafe.Pointer) (int, string) {
 type caps struct {
 	SubgroupSize, SubgroupOps, SubgroupStages, MinSubgroup, MaxSubgroup, DriverID uint32
 	Float16, Int8, Storage16, SubgroupSizeControl                                 bool
+	PreserveNaN                                                                   bool
+	ComputeUnits, WarpsPerCU                                                      uint32
 	DriverName, DriverInfo                                                        string
 }
 
-func queryCaps(inst, pd unsafe.Pointer) (caps, error) {
+// queryCaps reads what Properties2 and Features2 tell; the flags say which
+// optional structs the device supports (chaining others is invalid).
+func queryCaps(inst, pd unsafe.Pointer, floatControls, nvSM, amdCore bool) (caps, error) {
 	var o C.vkg_caps
-	if C.vkg_query_caps(inst, pd, &o) != 0 {
+	if C.vkg_query_caps(inst, pd, cBool(floatControls), cBool(nvSM), cBool(amdCore), &o) != 0 {
 		return caps{}, errors.New("vkGetPhysicalDeviceProperties2 is missing (Vulkan 1.1 needed)")
 	}
 	return caps{
 		SubgroupSize: uint32(o.subgroupSize), SubgroupOps: uint32(o.subgroupOps), SubgroupStages: uint32(o.subgroupStages),
 		MinSubgroup: uint32(o.minSG), MaxSubgroup: uint32(o.maxSG), DriverID: uint32(o.driverID),
 		Float16: o.float16 != 0, Int8: o.int8 != 0, Storage16: o.storage16 != 0, SubgroupSizeControl: o.sizeControl != 0,
+		PreserveNaN: o.preserve32 != 0, ComputeUnits: uint32(o.computeUnits), WarpsPerCU: uint32(o.warpsPerCU),
 		DriverName: C.GoString(&o.driverName[0]), DriverInfo: C.GoString(&o.driverInfo[0]),
 	}, nil
 }
@@ -619,6 +647,13 @@ func loadDeviceFns(inst, dev unsafe.Pointer) (unsafe.Pointer, error) {
 }
 
 func freeFns(f unsafe.Pointer) { C.free(f) }
+
+func cBool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 func fns(f unsafe.Pointer) *C.vkg_fns { return (*C.vkg_fns)(f) }
 

@@ -172,6 +172,12 @@ func (ps *pipelines) build(spec PipelineSpec, name string) (*Pipeline, error) {
 	if uint32(spec.PushSize) > ps.r.props.MaxPushConstants {
 		return nil, fmt.Errorf("%d bytes of push constants, the device allows %d", spec.PushSize, ps.r.props.MaxPushConstants)
 	}
+	if ps.r.props.PreserveNaN {
+		var err error
+		if spv, err = PreserveNaNInf(spv); err != nil {
+			return nil, err
+		}
+	}
 	p := &Pipeline{name: name, bindings: spec.Bindings, pushSize: spec.PushSize}
 	code := make([]uint32, len(spv)/4)
 	copy(unsafe.Slice((*byte)(unsafe.Pointer(&code[0])), len(spv)), spv)

@@ -341,12 +341,21 @@ func describe(inst vk.Instance, pd vk.PhysicalDevice, index int) Properties {
 		MinStorageAlign:   uint64(l.MinStorageBufferOffsetAlignment),
 		TimestampPeriod:   l.TimestampPeriod,
 	}
-	if c, err := queryCaps(unsafe.Pointer(inst), unsafe.Pointer(pd)); err == nil {
+	apiMinor := vk.Version(p.ApiVersion).Minor()
+	props.Extensions = map[string]bool{}
+	for _, e := range []string{"VK_KHR_shader_float_controls", "VK_NV_shader_sm_builtins", "VK_AMD_shader_core_properties",
+		"VK_KHR_cooperative_matrix", "VK_NV_cooperative_matrix", "VK_EXT_subgroup_size_control", "VK_KHR_push_descriptor"} {
+		props.Extensions[e] = hasDeviceExtension(pd, e)
+	}
+	floatControls := apiMinor >= 2 || props.Extensions["VK_KHR_shader_float_controls"]
+	if c, err := queryCaps(unsafe.Pointer(inst), unsafe.Pointer(pd), floatControls, props.Extensions["VK_NV_shader_sm_builtins"], props.Extensions["VK_AMD_shader_core_properties"]); err == nil {
 		props.SubgroupSize, props.MinSubgroup, props.MaxSubgroup = c.SubgroupSize, c.MinSubgroup, c.MaxSubgroup
 		// Arithmetic (bit 2) in the compute stage (bit 5).
 		props.SubgroupArithmetic = c.SubgroupOps&0x4 != 0 && c.SubgroupStages&0x20 != 0
 		props.Float16, props.Storage16 = c.Float16, c.Storage16
 		props.DriverName, props.DriverInfo = c.DriverName, c.DriverInfo
+		props.PreserveNaN = c.PreserveNaN && apiMinor >= 2
+		props.ComputeUnits, props.WarpsPerCU = int(c.ComputeUnits), int(c.WarpsPerCU)
 	}
 	if q := computeQueue(pd); q >= 0 {
 		var n uint32
@@ -356,7 +365,7 @@ func describe(inst vk.Instance, pd vk.PhysicalDevice, index int) Properties {
 		qfs[q].Deref()
 		props.TimestampBits = qfs[q].TimestampValidBits
 	}
-	props.PushDescriptors = hasDeviceExtension(pd, "VK_KHR_push_descriptor")
+	props.PushDescriptors = props.Extensions["VK_KHR_push_descriptor"]
 	var mp vk.PhysicalDeviceMemoryProperties
 	vk.GetPhysicalDeviceMemoryProperties(pd, &mp)
 	mp.Deref()

@@ -62,6 +62,17 @@ type Properties struct {
 	Compute bool
 	// PushDescriptors reports VK_KHR_push_descriptor.
 	PushDescriptors bool
+	// PreserveNaN reports shaderSignedZeroInfNanPreserveFloat32 on a
+	// Vulkan 1.2 device: vkgrad's shaders then declare
+	// SignedZeroInfNanPreserve, so the driver may not assume that no NaN
+	// or Inf occurs.
+	PreserveNaN bool
+	// ComputeUnits is the number of SMs (VK_NV_shader_sm_builtins) or
+	// compute units (VK_AMD_shader_core_properties); 0 when the device
+	// does not say. WarpsPerCU is NVIDIA's warps per SM.
+	ComputeUnits, WarpsPerCU int
+	// Extensions reports the device extensions vkgrad looks at, by name.
+	Extensions map[string]bool
 	// HostVisibleDeviceMemory reports device-local memory the host can map
 	// (UMA, ReBAR, a BAR window, lavapipe); MemoryPlan says whether
 	// tensors use it.
