@@ -37,9 +37,10 @@ type Device struct {
 	gemm    gemmPresets
 	pipesMu sync.Mutex
 	pipes   map[pipelineKey]*vulkan.Pipeline
-	// splitTarget is how many workgroups keep the device busy, below
-	// which a long-K GEMM is split (see splitK).
-	splitTarget int
+	// busy is how many workgroups keep the device busy (busyTarget):
+	// GEMM tiles and split-K aim for it; busyWhy says where it comes from.
+	busy    int
+	busyWhy string
 	// gemmTune overrides the GEMM presets in the tile sweep.
 	gemmTune gemmOverride
 }
@@ -61,13 +62,8 @@ func newDevice(rt *vulkan.Runtime) *Device {
 	for wg > p.MaxInvocations || wg > p.MaxWorkgroupSize[0] {
 		wg /= 2
 	}
-	// A GPU wants dozens of workgroups in flight; a software device runs
-	// one per CPU thread, and slicing K for it only adds work.
-	splitTarget := 64
-	if p.Type == device.KindSoftwareGPU {
-		splitTarget = max(2, runtime.NumCPU())
-	}
-	return &Device{rt: rt, wg: wg, gemm: choosePresets(p), splitTarget: splitTarget, pipes: map[pipelineKey]*vulkan.Pipeline{}}
+	busy, why := busyTarget(p.Type, p.VendorID, p.ComputeUnits, runtime.NumCPU())
+	return &Device{rt: rt, wg: wg, gemm: choosePresets(p), busy: busy, busyWhy: why, pipes: map[pipelineKey]*vulkan.Pipeline{}}
 }
 
 // Runtime returns the device's Vulkan runtime (for profiling and tests).
@@ -167,7 +163,8 @@ func (d *Device) Sync() error { return d.rt.Sync() }
 func (d *Device) Info() device.Info {
 	info := d.rt.Info()
 	g := d.gemm
-	info.GEMM = fmt.Sprintf("tiled shader, tiles %dx%d/%dx%d/%dx%d, split-K", g.huge.bm, g.huge.bn, g.large.bm, g.large.bn, g.small.bm, g.small.bn)
+	info.GEMM = fmt.Sprintf("tiled shader, tiles %dx%d/%dx%d/%dx%d, split-K, grids of at least %d workgroups where the shape allows (%s)",
+		g.huge.bm, g.huge.bn, g.large.bm, g.large.bn, g.small.bm, g.small.bn, d.busy, d.busyWhy)
 	return info
 }
 

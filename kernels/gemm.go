@@ -25,17 +25,6 @@ type gemmPresets struct {
 	huge, large, small gemmTile
 }
 
-// pick chooses the tile for an M x N output.
-func (g gemmPresets) pick(m, n int) gemmTile {
-	switch {
-	case m >= 2*g.huge.bm && n >= 2*g.huge.bn:
-		return g.huge
-	case m >= g.large.bm && n >= g.large.bn:
-		return g.large
-	}
-	return g.small
-}
-
 // splitK is the number of slices of K an M x N x K product is cut into, so
 // that a product with fewer output tiles than target (the workgroups that
 // keep the device busy) and a long K still gives the device enough
@@ -131,7 +120,7 @@ func (d *Device) gemmOp(p device.GemmParams, rowBias bool) {
 	if p.M == 0 || p.N == 0 {
 		return
 	}
-	t := d.gemm.pick(p.M, p.N)
+	t := d.gemm.chooseTile(p.M, p.N, batches, d.busy)
 	if d.gemmTune.tile != nil {
 		t = *d.gemmTune.tile
 	}
@@ -141,7 +130,7 @@ func (d *Device) gemmOp(p device.GemmParams, rowBias bool) {
 	}
 	// Split K for single products with few tiles and a long K, when the
 	// epilogue is a plain scaling (the reduction applies alpha).
-	if s := splitK(gx*gy, p.K, t.bk, d.splitTarget); s > 1 && !d.gemmTune.noSplit && batches == 1 && p.Beta == 0 && p.Bias == nil && p.Act == device.UnaryIdentity {
+	if s := splitK(gx*gy, p.K, t.bk, d.busy); s > 1 && !d.gemmTune.noSplit && batches == 1 && p.Beta == 0 && p.Bias == nil && p.Act == device.UnaryIdentity {
 		d.gemmSplitK(p, s, a, b, c)
 		return
 	}

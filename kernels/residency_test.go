@@ -47,7 +47,15 @@ func trainSteps(t *testing.T, d *Device, model nn.Module, opt nn.Optimizer, shap
 	for i := range ys {
 		ys[i] = float32(i % 5)
 	}
-	var first, mem10, live10 int64
+	// Free the model at the end: left to the garbage collector, its buffers
+	// would disappear in the middle of the next subtest's count.
+	defer func() {
+		for _, p := range model.Params() {
+			p.Tensor.Release()
+		}
+		opt.Release()
+	}()
+	var first, bytes10, live10, pooled10 int64
 	for step := 1; step <= 100; step++ {
 		before := d.Stats()
 		readLoss := step%10 == 0
@@ -87,18 +95,16 @@ func trainSteps(t *testing.T, d *Device, model nn.Module, opt nn.Optimizer, shap
 		if n := s.Ops - before.Ops; n < first-2 || n > first+2 {
 			t.Fatalf("step %d recorded %d ops, step 2 %d", step, n, first)
 		}
+		// Live memory is the same every step; the pools may hold a few
+		// more staging buffers when more batches happen to be in flight
+		// (submission follows the GPU's progress), but do not grow.
 		if step == 10 {
-			mem10, live10 = s.LiveBytes+s.PooledBytes, s.LiveBuffers
+			bytes10, live10, pooled10 = s.LiveBytes, s.LiveBuffers, s.PooledBytes
 		}
-		if step > 10 && (s.LiveBytes+s.PooledBytes != mem10 || s.LiveBuffers != live10) {
-			t.Fatalf("step %d: %d bytes in %d buffers, step 10 had %d in %d", step, s.LiveBytes+s.PooledBytes, s.LiveBuffers, mem10, live10)
+		const slack = 64 << 10
+		if step > 10 && (s.LiveBytes != bytes10 || s.LiveBuffers != live10 || s.PooledBytes > pooled10+slack) {
+			t.Fatalf("step %d: %d bytes in %d buffers and %d pooled; step 10 had %d in %d and %d pooled", step, s.LiveBytes, s.LiveBuffers, s.PooledBytes, bytes10, live10, pooled10)
 		}
 	}
 	t.Logf("a training step records %d ops", first)
-	// Free the model now: left to the garbage collector, its buffers would
-	// disappear in the middle of the next subtest's count.
-	for _, p := range model.Params() {
-		p.Tensor.Release()
-	}
-	opt.Release()
 }

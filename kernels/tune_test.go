@@ -48,10 +48,10 @@ func (c gemmCase) params(a, b, cb device.Buffer) device.GemmParams {
 // off only where it would be on.
 func (d *Device) splits(c gemmCase, t gemmTile) bool {
 	if t == (gemmTile{}) {
-		t = d.gemm.pick(c.m, c.n)
+		t = d.gemm.chooseTile(c.m, c.n, c.batch, d.busy)
 	}
 	tiles := ((c.n + t.bn - 1) / t.bn) * ((c.m + t.bm - 1) / t.bm)
-	return c.batch == 1 && splitK(tiles, c.k, t.bk, d.splitTarget) > 1
+	return c.batch == 1 && splitK(tiles, c.k, t.bk, d.busy) > 1
 }
 
 // naiveGemm is C = op(A)·op(B) in float64, batch by batch.

@@ -12,14 +12,12 @@ import (
 
 // The command stream: dispatches are recorded into a command buffer without
 // waiting for the GPU; the buffer is submitted when a result is read, at
-// Sync, or when it holds maxBatch commands. Up to len(slots) batches are in
+// Sync, or when it holds its limit of commands (batchLimit: from 32 after
+// the GPU went idle, doubling to maxBatch). Up to len(slots) batches are in
 // flight at once. A barrier is recorded only before a command that reads or
 // writes a buffer an earlier command wrote, or writes a buffer an earlier
 // command read, since the last barrier.
-const (
-	maxBatch = 512
-	nSlots   = 3
-)
+const nSlots = 3
 
 type slot struct {
 	cmd    vk.CommandBuffer
@@ -44,6 +42,7 @@ type stream struct {
 	written   map[*Buffer]struct{}
 	read      map[*Buffer]struct{}
 	args      dispatchArgs
+	limit     int // commands the batch being recorded may hold
 }
 
 func (s *stream) init(r *Runtime) error {
@@ -134,6 +133,7 @@ func (s *stream) begin() *slot {
 		cmdResetQueries(s.r.fns, unsafe.Pointer(sl.cmd), unsafe.Pointer(sl.qpool), 2*maxBatch)
 	}
 	sl.serial, sl.count, sl.names = s.serial, 0, sl.names[:0]
+	s.limit = batchLimit(s.limit, s.idle())
 	s.cur = sl
 	return sl
 }
@@ -182,7 +182,7 @@ func (s *stream) touch(sl *slot, reads, writes []*Buffer) {
 func (s *stream) ended(sl *slot) {
 	sl.count++
 	s.r.ops.Add(1)
-	if sl.count >= maxBatch {
+	if sl.count >= s.limit {
 		s.submit()
 	}
 }
@@ -269,6 +269,13 @@ func (s *stream) submit() {
 		return
 	}
 	s.inflight = append(s.inflight, sl)
+}
+
+// idle reports whether every submitted batch has completed, polling the
+// fences of those in flight.
+func (s *stream) idle() bool {
+	s.retire(false)
+	return len(s.inflight) == 0
 }
 
 // waitSlot waits for the oldest batches up to and including sl.
