@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -35,6 +36,11 @@ type Case struct {
 	// Host, when not nil, runs the same work on the host reference
 	// (gonum's pure-Go BLAS, called directly).
 	Host func() (run func())
+	// WallClock times the case by the wall clock around Sync even where
+	// the device has GPU timestamps: for work of many dispatches (training
+	// steps, convolution passes), whose copies, fills, barriers and host
+	// time count too. Single kernels are timed by timestamps.
+	WallClock bool
 }
 
 // Target is a column of the report: a device, or the host reference when
@@ -63,6 +69,10 @@ type Result struct {
 	// Timing says how runs were timed: "gpu-timestamps" or "wall-clock".
 	Timing string
 	Reps   int
+	// GPUBusy, for a wall-clock case on a device with timestamps, is the
+	// median GPU time of the dispatches of a run as a fraction of the
+	// median run: how much of the wall time the GPU computed.
+	GPUBusy float64 `json:",omitempty"`
 }
 
 // Options configure Run.
@@ -117,6 +127,9 @@ func runOne(c Case, t Target, o Options) (Result, bool) {
 		sync = t.Dev.Sync
 		if g, ok := t.Dev.(gpuTimer); ok && g.Profiling() {
 			timer, timing = g, "gpu-timestamps"
+			if c.WallClock {
+				timing = "wall-clock"
+			}
 		}
 	}
 	defer cleanup()
@@ -126,7 +139,7 @@ func runOne(c Case, t Target, o Options) (Result, bool) {
 	if err := sync(); err != nil {
 		return Result{Group: c.Group, Name: c.Name, Target: t.Name, Unit: c.Unit, Timing: "failed: " + err.Error()}, true
 	}
-	var secs []float64
+	var secs, gpuSecs []float64
 	start := time.Now()
 	for len(secs) < max(o.Reps, 1) || (time.Since(start) < o.MinTime && len(secs) < max(o.MaxReps, o.Reps)) {
 		var g0 time.Duration
@@ -140,20 +153,24 @@ func runOne(c Case, t Target, o Options) (Result, bool) {
 		}
 		el := time.Since(t0)
 		if timer != nil {
-			el = timer.GPUTime() - g0
+			gpu := timer.GPUTime() - g0
+			if c.WallClock {
+				gpuSecs = append(gpuSecs, gpu.Seconds())
+			} else {
+				el = gpu
+			}
 		}
 		secs = append(secs, el.Seconds())
 	}
-	sort.Float64s(secs)
-	med := secs[len(secs)/2]
-	if len(secs)%2 == 0 {
-		med = (secs[len(secs)/2-1] + secs[len(secs)/2]) / 2
-	}
+	med := median(secs)
 	r := Result{Group: c.Group, Name: c.Name, Target: t.Name, Size: c.Size, Unit: c.Unit,
-		Median: med, Min: secs[0], Max: secs[len(secs)-1], Timing: timing, Reps: len(secs)}
+		Median: med, Min: slices.Min(secs), Max: slices.Max(secs), Timing: timing, Reps: len(secs)}
 	if med > 0 {
 		r.Rate = c.Work / med / c.Scale
 		r.Spread = (r.Max - r.Min) / med
+		if len(gpuSecs) > 0 {
+			r.GPUBusy = median(gpuSecs) / med
+		}
 	}
 	if c.Unit == "GFLOP/s" && t.Peak > 0 {
 		r.PeakFraction = r.Rate * 1e9 / t.Peak
@@ -162,4 +179,14 @@ func runOne(c Case, t Target, o Options) (Result, bool) {
 		r.Rate = 0
 	}
 	return r, true
+}
+
+// median sorts v and returns its median.
+func median(v []float64) float64 {
+	sort.Float64s(v)
+	m := v[len(v)/2]
+	if len(v)%2 == 0 {
+		m = (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	return m
 }

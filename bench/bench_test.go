@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vkgrad/vkgrad/cpu"
+	"github.com/vkgrad/vkgrad/device"
 )
 
 func TestRunAndReports(t *testing.T) {
@@ -88,5 +90,42 @@ func TestSuiteCasesRun(t *testing.T) {
 	}
 	if live := d.Stats().LiveBuffers; live != 0 {
 		t.Fatalf("%d buffers left after the suite's cleanups", live)
+	}
+}
+
+// timedCPU is a CPU device that pretends to time its work with GPU
+// timestamps: each op adds a millisecond.
+type timedCPU struct{ *cpu.Device }
+
+func (timedCPU) Profiling() bool { return true }
+func (d timedCPU) GPUTime() time.Duration {
+	return time.Duration(d.Stats().Ops) * time.Millisecond
+}
+
+// Single kernels are timed by timestamps; wall-clock cases (training
+// steps, convolution passes) by the wall clock, with the GPU's share.
+func TestTimingByCase(t *testing.T) {
+	d := timedCPU{cpu.New()}
+	mk := func(name string, wall bool) Case {
+		return Case{Group: name, Name: name, Work: 1, Unit: "runs/s", Scale: 1, WallClock: wall,
+			Setup: func(dev device.Device) (func(), func()) {
+				b := device.MustAlloc(dev, 4)
+				return func() {
+					dev.Fill(b, 0, 4, 1)
+					time.Sleep(4 * time.Millisecond)
+				}, func() { dev.Release(b) }
+			}}
+	}
+	results := Run([]Case{mk("kernel", false), mk("step", true)}, []Target{{Name: "gpu", Dev: d}}, Options{Reps: 3}, nil)
+	k, s := results[0], results[1]
+	if k.Timing != "gpu-timestamps" || k.Median != 0.001 || k.GPUBusy != 0 {
+		t.Errorf("kernel case: %+v", k)
+	}
+	if s.Timing != "wall-clock" || s.Median < 0.004 || s.GPUBusy <= 0 || s.GPUBusy > 0.25 {
+		t.Errorf("wall-clock case: %+v", s)
+	}
+	rep := NewReport([]Target{{Name: "gpu", Dev: d}}, results)
+	if note := rep.timingNote(); note != "gpu gpu-timestamps (kernel) and wall-clock (step)" {
+		t.Errorf("timing note %q", note)
 	}
 }

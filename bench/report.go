@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -193,16 +194,42 @@ func (r *Report) WriteTable(w io.Writer) error {
 	for _, f := range r.FirstRuns {
 		fmt.Fprintf(w, "first result in a new process on %s, %s pipeline cache: %.2f s\n", f.Target, f.Cache, f.Seconds)
 	}
-	timings := map[string]bool{}
-	for _, res := range r.Results {
-		timings[res.Target+" "+res.Timing] = true
-	}
-	var ts []string
-	for t := range timings {
-		ts = append(ts, t)
-	}
-	fmt.Fprintf(w, "timing: %s; rates are medians of the timed runs\n", strings.Join(sortStrings(ts), ", "))
+	fmt.Fprintf(w, "timing: %s; rates are medians of the timed runs\n", r.timingNote())
 	return nil
+}
+
+// timingNote says how each target's rows were timed: "cpu wall-clock,
+// vulkan:0 gpu-timestamps (gemm, pool) and wall-clock (train)".
+func (r *Report) timingNote() string {
+	groups := map[string]map[string][]string{} // target → timing → groups
+	var targets []string
+	for _, res := range r.Results {
+		if groups[res.Target] == nil {
+			groups[res.Target] = map[string][]string{}
+			targets = append(targets, res.Target)
+		}
+		g := groups[res.Target]
+		if !slices.Contains(g[res.Timing], res.Group) {
+			g[res.Timing] = append(g[res.Timing], res.Group)
+		}
+	}
+	var parts []string
+	for _, t := range targets {
+		var ts []string
+		for timing := range groups[t] {
+			ts = append(ts, timing)
+		}
+		sortStrings(ts)
+		if len(ts) == 1 {
+			parts = append(parts, t+" "+ts[0])
+			continue
+		}
+		for i, timing := range ts {
+			ts[i] = fmt.Sprintf("%s (%s)", timing, strings.Join(groups[t][timing], ", "))
+		}
+		parts = append(parts, t+" "+strings.Join(ts, " and "))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // WriteMarkdown writes the table in Markdown, for the README.
@@ -219,6 +246,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	for _, f := range r.FirstRuns {
 		fmt.Fprintf(w, "- first result in a new process on `%s`, %s pipeline cache: %.2f s\n", f.Target, f.Cache, f.Seconds)
 	}
+	fmt.Fprintf(w, "- timing: %s\n", r.timingNote())
 	_, err := fmt.Fprintf(w, "\n(Go %s, commit %s, %s)\n", r.GoVersion, r.Commit, r.Time)
 	return err
 }

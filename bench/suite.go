@@ -129,7 +129,7 @@ func convCases(p device.Conv2dParams) []Case {
 	flops := 2 * float64(ny) * float64(p.C*p.KH*p.KW)
 	name := fmt.Sprintf("%dx%dx%dx%d k3 → %d", p.N, p.C, p.H, p.W, p.OutC)
 	mk := func(kind string, fn func(d device.Device, b []device.Buffer)) Case {
-		return Case{Group: "conv2d", Name: name + " " + kind, Work: flops, Unit: "GFLOP/s", Scale: 1e9,
+		return Case{Group: "conv2d", Name: name + " " + kind, Work: flops, Unit: "GFLOP/s", Scale: 1e9, WallClock: true,
 			Setup: func(d device.Device) (func(), func()) {
 				b, free := buffers(d, nx, nw, ny, p.OutC)
 				return func() { fn(d, b) }, free
@@ -211,7 +211,7 @@ func release(m nn.Module) {
 // batch already on the device, in samples/s.
 func trainCase(name string, build func(device.Device) (nn.Module, nn.Optimizer), shape []int) Case {
 	batch := shape[0]
-	return Case{Group: "train", Name: name, Work: float64(batch), Unit: "samples/s", Scale: 1,
+	return Case{Group: "train", Name: name, Work: float64(batch), Unit: "samples/s", Scale: 1, WallClock: true,
 		Setup: func(d device.Device) (func(), func()) {
 			model, opt := build(d)
 			labels := make([]float32, batch)
@@ -239,7 +239,7 @@ func trainStep(model nn.Module, opt nn.Optimizer, x, y *tensor.Tensor) {
 // epochCase is one epoch of the MNIST MLP end to end: batches shuffled,
 // uploaded and trained on, 60,000 samples.
 func epochCase() Case {
-	return Case{Group: "train", Name: "mlp epoch (60,000 MNIST images)", Work: 60000, Unit: "samples/s", Scale: 1,
+	return Case{Group: "train", Name: "mlp epoch (60,000 MNIST images)", Work: 60000, Unit: "samples/s", Scale: 1, WallClock: true,
 		Setup: func(d device.Device) (func(), func()) {
 			dir, err := mnist.DefaultDir()
 			if err != nil {
