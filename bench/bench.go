@@ -41,6 +41,49 @@ type Case struct {
 	// steps, convolution passes), whose copies, fills, barriers and host
 	// time count too. Single kernels are timed by timestamps.
 	WallClock bool
+	// Spec says what the case computes, for other engines to do the same
+	// work under the same name (scripts/torch_bench.py reads it from
+	// `vkbench -cases`).
+	Spec Spec
+}
+
+// Spec is what a case computes, in terms any engine can reproduce.
+type Spec struct {
+	// Op is "gemm", "conv2d", "pool", "softmax-ce", "add", "train" or
+	// "epoch".
+	Op string
+	// GEMM: C[M,N] = op(A)·op(B) over K.
+	M, N, K        int  `json:",omitempty"`
+	TransA, TransB bool `json:",omitempty"`
+	// Conv2d and pooling: the parameters, and the pass: "fwd",
+	// "bwd-data", "bwd-filter"; "max fwd", "max bwd", "avg fwd", "avg bwd".
+	Conv *device.Conv2dParams `json:",omitempty"`
+	Pool *device.Pool2dParams `json:",omitempty"`
+	Pass string               `json:",omitempty"`
+	// Softmax cross-entropy: rows and classes; add: elements.
+	Batch, Classes, Elements int `json:",omitempty"`
+	// Training: the model ("mlp": 784-512 ReLU-10 with RMSprop lr 1e-3,
+	// rho 0.9, eps 1e-7; "cnn": conv32-ReLU-maxpool, conv64-ReLU-maxpool,
+	// 128 ReLU, 10 with Adam lr 1e-3, Glorot-uniform weights), and the
+	// input shape of a step (an epoch: 60,000 MNIST images in batches of
+	// 128, shuffled).
+	Model string `json:",omitempty"`
+	Shape []int  `json:",omitempty"`
+}
+
+// CaseInfo is a case as `vkbench -cases` lists it: everything but the
+// code.
+type CaseInfo struct {
+	Group, Name, Unit string
+	Size              int `json:",omitempty"`
+	Work, Scale       float64
+	WallClock         bool `json:",omitempty"`
+	Spec              Spec
+}
+
+// Info describes the case.
+func (c Case) Info() CaseInfo {
+	return CaseInfo{Group: c.Group, Name: c.Name, Unit: c.Unit, Size: c.Size, Work: c.Work, Scale: c.Scale, WallClock: c.WallClock, Spec: c.Spec}
 }
 
 // Target is a column of the report: a device, or the host reference when

@@ -71,6 +71,68 @@ func commit() string {
 	return "unknown"
 }
 
+// Merge joins reports into one, the targets and results of each after the
+// first's, for one table of all their columns (vkgrad's devices and
+// another engine's, written by scripts/torch_bench.py in the same
+// format). A target whose name an earlier report used is renamed with a
+// suffix.
+func Merge(reps ...*Report) *Report {
+	if len(reps) == 0 {
+		return &Report{}
+	}
+	out := *reps[0]
+	out.Targets = slices.Clone(out.Targets)
+	out.Results = slices.Clone(out.Results)
+	out.FirstRuns = slices.Clone(out.FirstRuns)
+	names := map[string]bool{}
+	for _, t := range out.Targets {
+		names[t.Name] = true
+	}
+	for i, r := range reps[1:] {
+		rename := map[string]string{}
+		for _, t := range r.Targets {
+			n := t.Name
+			for k := 2; names[n]; k++ {
+				n = fmt.Sprintf("%s#%d", t.Name, k)
+			}
+			names[n], rename[t.Name] = true, n
+			t.Name = n
+			out.Targets = append(out.Targets, t)
+		}
+		for _, res := range r.Results {
+			res.Target = rename[res.Target]
+			out.Results = append(out.Results, res)
+		}
+		for _, f := range r.FirstRuns {
+			f.Target = rename[f.Target]
+			out.FirstRuns = append(out.FirstRuns, f)
+		}
+		if r.Host != "" && r.Host != out.Host {
+			out.Host += ", " + r.Host
+		}
+		if r.GoVersion != "" && i == 0 && r.GoVersion != out.GoVersion {
+			out.GoVersion += "; " + r.GoVersion
+		}
+	}
+	return &out
+}
+
+// reference returns, for a vkgrad target, the column of another engine
+// (Backend "torch") on the same sort of hardware that its ratio is taken
+// against, or "".
+func (r *Report) reference(t TargetInfo) string {
+	if t.Backend == "torch" || t.Backend == "host" {
+		return ""
+	}
+	cpu := t.Kind == "cpu"
+	for _, o := range r.Targets {
+		if o.Backend == "torch" && (o.Kind == "cpu") == cpu {
+			return o.Name
+		}
+	}
+	return ""
+}
+
 // WriteJSON writes the report as indented JSON.
 func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
@@ -133,7 +195,7 @@ func (r *Report) columns() ([]string, [][]string) {
 	}
 	var gpus []TargetInfo
 	for _, t := range r.Targets {
-		if t.Backend != "cpu" && t.Backend != "host" {
+		if t.Backend != "cpu" && t.Backend != "host" && t.Backend != "torch" {
 			gpus = append(gpus, t)
 			if cpu != "" {
 				head = append(head, t.Name+"/"+cpu)
@@ -141,6 +203,13 @@ func (r *Report) columns() ([]string, [][]string) {
 			if t.PeakGFLOPS > 0 {
 				head = append(head, t.Name+" % peak")
 			}
+		}
+	}
+	var refs [][2]string // vkgrad target, the other engine's column
+	for _, t := range r.Targets {
+		if ref := r.reference(t); ref != "" {
+			refs = append(refs, [2]string{t.Name, ref})
+			head = append(head, t.Name+"/"+ref)
 		}
 	}
 	var cells [][]string
@@ -165,6 +234,15 @@ func (r *Report) columns() ([]string, [][]string) {
 				} else {
 					line = append(line, "-")
 				}
+			}
+		}
+		for _, p := range refs {
+			a, aok := rw.byTarget[p[0]]
+			b, bok := rw.byTarget[p[1]]
+			if aok && bok && a.Rate > 0 && b.Rate > 0 {
+				line = append(line, fmt.Sprintf("%.2f×", a.Rate/b.Rate))
+			} else {
+				line = append(line, "-")
 			}
 		}
 		cells = append(cells, line)

@@ -61,9 +61,9 @@ func Suite(quick bool) []Case {
 		n = 1 << 20
 	}
 	cs = append(cs, elementwiseCase(n))
-	cs = append(cs, trainCase("mlp step (batch 128)", mlp, []int{128, 784}))
+	cs = append(cs, trainCase("mlp step (batch 128)", "mlp", mlp, []int{128, 784}))
 	if !quick {
-		cs = append(cs, trainCase("cnn step (batch 128)", cnn, []int{128, 1, 28, 28}))
+		cs = append(cs, trainCase("cnn step (batch 128)", "cnn", cnn, []int{128, 1, 28, 28}))
 		cs = append(cs, epochCase())
 	}
 	return cs
@@ -97,6 +97,7 @@ func gemmCase(name string, size, m, n, k int, transA, transB bool) Case {
 	}
 	return Case{
 		Group: "gemm", Name: name, Size: size, Work: 2 * float64(m) * float64(n) * float64(k), Unit: "GFLOP/s", Scale: 1e9,
+		Spec: Spec{Op: "gemm", M: m, N: n, K: k, TransA: transA, TransB: transB},
 		Setup: func(d device.Device) (func(), func()) {
 			b, free := buffers(d, m*k, k*n, m*n)
 			p := device.GemmParams{TransA: transA, TransB: transB, M: m, N: n, K: k, Alpha: 1,
@@ -130,6 +131,7 @@ func convCases(p device.Conv2dParams) []Case {
 	name := fmt.Sprintf("%dx%dx%dx%d k3 → %d", p.N, p.C, p.H, p.W, p.OutC)
 	mk := func(kind string, fn func(d device.Device, b []device.Buffer)) Case {
 		return Case{Group: "conv2d", Name: name + " " + kind, Work: flops, Unit: "GFLOP/s", Scale: 1e9, WallClock: true,
+			Spec: Spec{Op: "conv2d", Conv: &p, Pass: kind},
 			Setup: func(d device.Device) (func(), func()) {
 				b, free := buffers(d, nx, nw, ny, p.OutC)
 				return func() { fn(d, b) }, free
@@ -147,6 +149,7 @@ func poolCases(p device.Pool2dParams) []Case {
 	name := fmt.Sprintf("%dx%dx%dx%d 2x2", p.N, p.C, p.H, p.W)
 	mk := func(kind string, fn func(d device.Device, b []device.Buffer)) Case {
 		return Case{Group: "pool", Name: name + " " + kind, Work: 4 * float64(nIn+nOut), Unit: "GB/s", Scale: 1e9,
+			Spec: Spec{Op: "pool", Pool: &p, Pass: kind},
 			Setup: func(d device.Device) (func(), func()) {
 				b, free := buffers(d, nIn, nOut, nOut, nIn)
 				d.MaxPool2d(p, b[1], b[2], b[0]) // valid indices for the backward pass
@@ -164,6 +167,7 @@ func poolCases(p device.Pool2dParams) []Case {
 func ceCase(batch, classes int) Case {
 	n := batch * classes
 	return Case{Group: "softmax-ce", Name: fmt.Sprintf("%dx%d with gradient", batch, classes), Work: 8 * float64(n), Unit: "GB/s", Scale: 1e9,
+		Spec: Spec{Op: "softmax-ce", Batch: batch, Classes: classes},
 		Setup: func(d device.Device) (func(), func()) {
 			b, free := buffers(d, n, n, 1, batch)
 			d.Fill(b[3], 0, batch, 1)
@@ -174,6 +178,7 @@ func ceCase(batch, classes int) Case {
 func elementwiseCase(n int) Case {
 	shape := []int{n}
 	return Case{Group: "elementwise", Name: fmt.Sprintf("add %dM floats", n>>20), Work: 12 * float64(n), Unit: "GB/s", Scale: 1e9,
+		Spec: Spec{Op: "add", Elements: n},
 		Setup: func(d device.Device) (func(), func()) {
 			b, free := buffers(d, n, n, n)
 			return func() {
@@ -209,9 +214,10 @@ func release(m nn.Module) {
 
 // trainCase is one training step (forward, loss, backward, optimizer) on a
 // batch already on the device, in samples/s.
-func trainCase(name string, build func(device.Device) (nn.Module, nn.Optimizer), shape []int) Case {
+func trainCase(name, model string, build func(device.Device) (nn.Module, nn.Optimizer), shape []int) Case {
 	batch := shape[0]
 	return Case{Group: "train", Name: name, Work: float64(batch), Unit: "samples/s", Scale: 1, WallClock: true,
+		Spec: Spec{Op: "train", Model: model, Shape: shape},
 		Setup: func(d device.Device) (func(), func()) {
 			model, opt := build(d)
 			labels := make([]float32, batch)
@@ -240,6 +246,7 @@ func trainStep(model nn.Module, opt nn.Optimizer, x, y *tensor.Tensor) {
 // uploaded and trained on, 60,000 samples.
 func epochCase() Case {
 	return Case{Group: "train", Name: "mlp epoch (60,000 MNIST images)", Work: 60000, Unit: "samples/s", Scale: 1, WallClock: true,
+		Spec: Spec{Op: "epoch", Model: "mlp", Shape: []int{128, 784}},
 		Setup: func(d device.Device) (func(), func()) {
 			dir, err := mnist.DefaultDir()
 			if err != nil {

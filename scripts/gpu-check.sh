@@ -6,8 +6,8 @@
 #
 # Steps, the quickest and most valuable first, each writing its report to
 # $OUT as soon as it ends (a kill keeps what is done); their time limits
-# add up to just under 7 minutes, and on an H200 the steps end well within
-# them:
+# add up to about 8 minutes, and on an H200 the steps end well within
+# them (the device tool's limit for the whole command is 7):
 #   1. preflight (seconds): unpack the Vulkan loader set if the machine has
 #      no loader, point VK_DRIVER_FILES at NVIDIA's ICD if the loader finds
 #      no driver, record nvidia-smi; vkinfo must list a hardware GPU, or
@@ -18,7 +18,9 @@
 #      validation (the layers unpacked into .gpu/vvl);
 #   4. the reliability suite (concurrency, closed devices, memory limits)
 #      on the GPU;
-#   5. the GEMM tile sweep, vkbench on the GPU alone, MNIST MLP and CNN.
+#   5. the GEMM tile sweep, vkbench on the GPU alone, PyTorch on the same
+#      cases (scripts/torch_bench.py with the machine's python3, CUDA, TF32
+#      off and on) rendered beside it in one table, MNIST MLP and CNN.
 #
 # GPU_CHECK_ALLOW_SOFTWARE=1 lets a software device pass the preflight (a
 # dry run here on lavapipe); GPU_CHECK_QUICK=1 shortens every step.
@@ -119,12 +121,29 @@ bq=""; [ -n "$quick" ] && bq=-quick
 timeout 90 $B/vkbench $bq -devices vulkan -no-first-run -json "$OUT/bench.json" -md "$OUT/bench.md" -plot "$OUT/gemm.svg" > "$OUT/bench.txt" 2> "$OUT/bench-progress.txt"
 note "vkbench: exit $?"
 cat "$OUT/bench.txt"
+# PyTorch on the same GPU, the same cases (TF32 off, and on as a second
+# column), in vkbench's JSON; then one table of both with their ratio.
+if command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null; then
+  tdev=cpu
+  python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' && tdev=cuda
+  $B/vkbench $bq -cases "$OUT/cases.json" > /dev/null
+  tmin=0.5; [ -n "$quick" ] && tmin=0
+  timeout 75 python3 scripts/torch_bench.py --cases "$OUT/cases.json" --json "$OUT/torch.json" --device $tdev --tf32 --min-time $tmin > "$OUT/torch.txt" 2>&1
+  note "torch_bench ($tdev): exit $?"
+  $B/vkbench -from "$OUT/bench.json,$OUT/torch.json" -md "$OUT/side-by-side.md" > "$OUT/side-by-side.txt" 2>&1
+  cat "$OUT/side-by-side.txt"
+else
+  note "no python3 with torch: no PyTorch column"
+fi
 # The MLP's 5 epochs, the CNN's first 2 (its epoch time is the figure).
 for run in "mlp 40 -epochs 5" "cnn 50 -epochs 2"; do
   set -- $run
   model=$1 t=$2; shift 2
   args="$*"
-  [ -n "$quick" ] && { args="-epochs 1 -limit 20"; t=150; }
+  if [ -n "$quick" ]; then
+    [ "$model" = cnn ] && { note "mnist cnn: skipped in the quick dry run (its evaluation alone takes minutes on a software device)"; continue; }
+    args="-epochs 1 -limit 20"; t=150
+  fi
   timeout $t $B/mnist -device vulkan -model $model -quiet $args > "$OUT/mnist-$model.txt" 2>&1
   note "mnist $model: exit $? — $(tail -1 "$OUT/mnist-$model.txt")"
 done

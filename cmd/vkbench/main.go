@@ -31,7 +31,7 @@ import (
 
 type config struct {
 	devices, jsonPath, mdPath, plotPath, groups string
-	from                                        string
+	from, casesPath                             string
 	quick, noFirstRun                           bool
 	reps                                        int
 }
@@ -70,7 +70,8 @@ func parseArgs(args []string, stderr io.Writer) (config, string, error) {
 	fs.StringVar(&c.groups, "groups", "", "only these case groups (comma-separated: "+strings.Join(groupNames(), ", ")+")")
 	fs.IntVar(&c.reps, "reps", 0, "timed runs per case (default 3 with -quick, else at least 5 and 1 s)")
 	fs.BoolVar(&c.noFirstRun, "no-first-run", false, "skip the first-result measurement (it starts new processes)")
-	fs.StringVar(&c.from, "from", "", "render the reports of an earlier -json file instead of running")
+	fs.StringVar(&c.from, "from", "", "render the reports of earlier -json files instead of running (comma-separated: one table of all their columns, such as vkgrad's and scripts/torch_bench.py's)")
+	fs.StringVar(&c.casesPath, "cases", "", "write the cases (names, units, what each computes) as JSON to this .json file and exit, for other engines to run the same work (scripts/torch_bench.py)")
 	child := fs.String("first-run-child", "", "internal: open this device, compute one result, exit")
 	if err := cli.Parse(fs, args, stderr); err != nil {
 		return c, "", err
@@ -96,8 +97,13 @@ func (c config) check() error {
 		cli.OutputPath("json", c.jsonPath, ".json"),
 		cli.OutputPath("md", c.mdPath, ".md"),
 		cli.OutputPath("plot", c.plotPath, ".svg", ".png"),
-		cli.InputFile("from", c.from),
-		cli.Distinct(map[string]string{"json": c.jsonPath, "md": c.mdPath, "plot": c.plotPath, "from": c.from}),
+		cli.OutputPath("cases", c.casesPath, ".json"),
+		cli.Distinct(map[string]string{"json": c.jsonPath, "md": c.mdPath, "plot": c.plotPath, "cases": c.casesPath}),
+	}
+	if c.from != "" {
+		for _, f := range strings.Split(c.from, ",") {
+			checks = append(checks, cli.InputFile("from", f))
+		}
 	}
 	if c.groups != "" {
 		names, asked := groupNames(), strings.Split(c.groups, ",")
@@ -174,15 +180,37 @@ func targetsFor(spec string) ([]string, error) {
 
 func run(c config, w io.Writer) error {
 	if c.from != "" {
-		b, err := os.ReadFile(c.from)
+		var reps []*bench.Report
+		for _, f := range strings.Split(c.from, ",") {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return err
+			}
+			var rep bench.Report
+			if err := json.Unmarshal(b, &rep); err != nil {
+				return fmt.Errorf("%s: %w", f, err)
+			}
+			reps = append(reps, &rep)
+		}
+		return writeReports(c, bench.Merge(reps...), w)
+	}
+	if c.casesPath != "" {
+		var infos []bench.CaseInfo
+		for _, cs := range selectCases(c) {
+			infos = append(infos, cs.Info())
+		}
+		f, err := os.OpenFile(c.casesPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 		if err != nil {
 			return err
 		}
-		var rep bench.Report
-		if err := json.Unmarshal(b, &rep); err != nil {
-			return fmt.Errorf("%s: %w", c.from, err)
+		enc := json.NewEncoder(f)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(infos); err != nil {
+			f.Close()
+			return err
 		}
-		return writeReports(c, &rep, w)
+		fmt.Fprintf(w, "wrote %d cases to %s\n", len(infos), c.casesPath)
+		return f.Close()
 	}
 	specs, err := targetsFor(c.devices)
 	if err != nil {
@@ -205,20 +233,7 @@ func run(c config, w io.Writer) error {
 		peak, source := bench.Peak(d)
 		targets = append(targets, bench.Target{Name: s, Dev: d, Peak: peak, PeakSource: source})
 	}
-	cases := bench.Suite(c.quick)
-	if c.groups != "" {
-		keep := map[string]bool{}
-		for _, g := range strings.Split(c.groups, ",") {
-			keep[strings.TrimSpace(g)] = true
-		}
-		var sel []bench.Case
-		for _, cs := range cases {
-			if keep[cs.Group] {
-				sel = append(sel, cs)
-			}
-		}
-		cases = sel
-	}
+	cases := selectCases(c)
 	o := bench.Options{Warmup: 2, Reps: 5, MaxReps: 50, MinTime: time.Second}
 	if c.quick {
 		o = bench.Options{Warmup: 1, Reps: 3, MaxReps: 3}
@@ -276,4 +291,23 @@ func writeReports(c config, rep *bench.Report, w io.Writer) error {
 		fmt.Fprintf(w, "wrote %s\n", c.plotPath)
 	}
 	return nil
+}
+
+// selectCases is the suite, quick or full, limited to -groups.
+func selectCases(c config) []bench.Case {
+	cases := bench.Suite(c.quick)
+	if c.groups == "" {
+		return cases
+	}
+	keep := map[string]bool{}
+	for _, g := range strings.Split(c.groups, ",") {
+		keep[strings.TrimSpace(g)] = true
+	}
+	var sel []bench.Case
+	for _, cs := range cases {
+		if keep[cs.Group] {
+			sel = append(sel, cs)
+		}
+	}
+	return sel
 }
