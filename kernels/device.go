@@ -41,6 +41,8 @@ type Device struct {
 	// GEMM tiles and split-K aim for it; busyWhy says where it comes from.
 	busy    int
 	busyWhy string
+	// sharedMem is the device's shared memory per workgroup, in bytes.
+	sharedMem uint32
 	// gemmTune overrides the GEMM presets in the tile sweep.
 	gemmTune gemmOverride
 }
@@ -63,7 +65,7 @@ func newDevice(rt *vulkan.Runtime) *Device {
 		wg /= 2
 	}
 	busy, why := busyTarget(p.Type, p.VendorID, p.ComputeUnits, runtime.NumCPU())
-	return &Device{rt: rt, wg: wg, gemm: choosePresets(p), busy: busy, busyWhy: why, pipes: map[pipelineKey]*vulkan.Pipeline{}}
+	return &Device{rt: rt, wg: wg, gemm: choosePresets(p), busy: busy, busyWhy: why, sharedMem: p.MaxSharedMemory, pipes: map[pipelineKey]*vulkan.Pipeline{}}
 }
 
 // Runtime returns the device's Vulkan runtime (for profiling and tests).

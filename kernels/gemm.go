@@ -18,6 +18,15 @@ type gemmTile struct {
 func (t gemmTile) invocations() int { return (t.bm / t.tm) * (t.bn / t.tn) }
 func (t gemmTile) shared() int      { return 4 * t.bk * (t.bm + t.bn) }
 
+// stages is 2 (double-buffered shared memory: one barrier per K step)
+// where the device's shared memory holds the tiles twice, else 1.
+func (t gemmTile) stages(maxShared uint32) int {
+	if 2*t.shared() <= int(maxShared) {
+		return 2
+	}
+	return 1
+}
+
 // gemmPresets are the tiles chosen for the device: huge (128x128) for
 // big outputs, large (64x64) for medium ones, small (32x32) for outputs
 // with few rows or columns.
@@ -41,6 +50,7 @@ func splitK(tiles, k, bk, target int) int {
 type gemmOverride struct {
 	tile    *gemmTile
 	noSplit bool
+	stages  int // 1 or 2 forces single or double buffering
 }
 
 // fits reports whether the device's workgroup and shared memory limits
@@ -135,8 +145,12 @@ func (d *Device) gemmOp(p device.GemmParams, rowBias bool) {
 		return
 	}
 	hasBeta := p.Beta != 0 || p.K == 0
+	stages := t.stages(d.sharedMem)
+	if d.gemmTune.stages > 0 {
+		stages = d.gemmTune.stages
+	}
 	pipe := d.pipeline("gemm", 4, 17, uint32(t.invocations()), uint32(t.bm), uint32(t.bn), uint32(t.bk), uint32(t.tm), uint32(t.tn),
-		b2u(p.TransA), b2u(p.TransB), biasMode, uint32(p.Act), b2u(hasBeta))
+		b2u(p.TransA), b2u(p.TransB), biasMode, uint32(p.Act), b2u(hasBeta), uint32(stages))
 	for base := 0; base < batches; base += 65535 {
 		nb := min(batches-base, 65535)
 		pc := push(nil).u(p.M).u(p.N).u(p.K).u(max(p.A.LD, 1)).u(max(p.B.LD, 1)).u(max(p.C.LD, 1)).

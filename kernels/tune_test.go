@@ -108,11 +108,19 @@ func TestGEMMTiles(t *testing.T) {
 			d.Upload(ab, 0, a)
 			d.Upload(bb, 0, b)
 			for _, tile := range append([]gemmTile{{}}, tileCandidates...) {
-				for _, noSplit := range []bool{false, true} {
+				for _, run := range []struct {
+					noSplit bool
+					stages  int
+				}{{false, 0}, {true, 0}, {false, 1}, {false, 2}} {
+					noSplit := run.noSplit
 					if noSplit && !d.splits(c, tile) {
 						continue
 					}
-					name := fmt.Sprintf("%s/%v/nosplit=%v", c.name, tile, noSplit)
+					// Both shared-memory schemes of every tile that fits them.
+					if run.stages > 0 && (tile == (gemmTile{}) || tile.stages(props.MaxSharedMemory) < run.stages) {
+						continue
+					}
+					name := fmt.Sprintf("%s/%v/nosplit=%v/stages=%d", c.name, tile, noSplit, run.stages)
 					if tile == (gemmTile{}) {
 						name = fmt.Sprintf("%s/auto/nosplit=%v", c.name, noSplit)
 						d.gemmTune = gemmOverride{noSplit: noSplit}
@@ -120,7 +128,7 @@ func TestGEMMTiles(t *testing.T) {
 						if !tile.fits(props) {
 							continue
 						}
-						d.gemmTune = gemmOverride{tile: &tile, noSplit: noSplit}
+						d.gemmTune = gemmOverride{tile: &tile, noSplit: noSplit, stages: run.stages}
 					}
 					d.Fill(cb, 0, len(want), float32(math.NaN()))
 					d.Gemm(c.params(ab, bb, cb))
