@@ -23,7 +23,8 @@
 #      off and on) rendered beside it in one table, MNIST MLP and CNN.
 #
 # GPU_CHECK_ALLOW_SOFTWARE=1 lets a software device pass the preflight (a
-# dry run here on lavapipe); GPU_CHECK_QUICK=1 shortens every step.
+# dry run here on lavapipe); GPU_CHECK_QUICK=1 shortens every step;
+# GPU_CHECK_NO_INSTALL=1 never unpacks the loader set (for tests).
 set -uo pipefail
 OUT=${OUT:-/tmp/gpu-out}
 mkdir -p "$OUT"
@@ -36,7 +37,7 @@ quick=""
 [ -n "${GPU_CHECK_QUICK:-}" ] && quick=1
 
 # 1. Preflight.
-if ! ldconfig -p | grep -q libvulkan.so.1; then
+if [ -z "${GPU_CHECK_NO_INSTALL:-}" ] && ! ldconfig -p | grep -q libvulkan.so.1; then
   for f in .gpu/deb/*.deb; do dpkg -x "$f" /; done
   ldconfig
   note "unpacked the Vulkan loader set ($(ls .gpu/deb | tr '\n' ' '))"
