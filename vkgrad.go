@@ -13,10 +13,12 @@
 package vkgrad
 
 import (
+	"github.com/vkgrad/vkgrad/device"
+
 	// The CPU backend registers itself as "cpu".
 	_ "github.com/vkgrad/vkgrad/cpu"
-	// The Vulkan backend registers itself as "vulkan" (it needs cgo).
-	"github.com/vkgrad/vkgrad/device"
+	// The Vulkan backend registers itself as "vulkan"; built without cgo,
+	// it is registered but its Open says that it needs cgo.
 	_ "github.com/vkgrad/vkgrad/kernels"
 )
 

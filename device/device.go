@@ -9,9 +9,10 @@
 //
 // Backends register themselves with Register (as database/sql drivers do),
 // so this package imports none of them; Open chooses one by name. The CPU
-// backend lives in package cpu, the Vulkan backend in package
-// device/vulkan; importing package vkgrad registers every backend built
-// into the binary.
+// backend is package cpu; the Vulkan backend is package kernels (the
+// contract's ops as compute shaders), which runs on package device/vulkan
+// (the op-agnostic Vulkan runtime) and registers itself as "vulkan".
+// Importing package vkgrad registers every backend built into the binary.
 //
 // Conventions shared by every op:
 //

@@ -124,7 +124,7 @@ func openSpec(spec string) (Device, error) {
 
 func missingHint(name string) string {
 	if name == "vulkan" {
-		return "; the Vulkan backend needs cgo and an import of github.com/vkgrad/vkgrad or its device/vulkan package"
+		return "; the Vulkan backend needs an import of github.com/vkgrad/vkgrad or of github.com/vkgrad/vkgrad/kernels (and cgo)"
 	}
 	return ""
 }

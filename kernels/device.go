@@ -130,8 +130,9 @@ func (d *Device) scratch(n int) *vulkan.Buffer {
 	return b
 }
 
-// Release returns b to the pools once the work using it completes; after
-// Close it does nothing.
+// Release returns b to the pools at once, without waiting: later work that
+// reuses the memory is ordered after the work recorded before (see
+// vulkan.Runtime.Release). After Close it does nothing.
 func (d *Device) Release(b device.Buffer) {
 	if b == nil || d.rt.Closed() {
 		return

@@ -528,7 +528,8 @@ typedef struct { uint64_t size, alignment; uint32_t memoryTypeBits; } vkg_mem_re
 typedef struct { uint32_t sType; const void *pNext; uint64_t allocationSize; uint32_t memoryTypeIndex; } vkg_alloc_info;
 
 // vkg_create_block creates a storage buffer of size bytes and allocates
-// and binds memory of type memType for it; bind is done by the caller.
+// memory of type memType for it (returning 1 when the type cannot back the
+// buffer); binding the two is left to the caller.
 static int32_t vkg_create_block(const vkg_fns *f, void *dev, uint64_t size, uint32_t memType, void **buf, void **mem, uint64_t *memSize, uint32_t *typeBits) {
 	vkg_buffer_info bi;
 	memset(&bi, 0, sizeof bi);
@@ -623,7 +624,7 @@ type caps struct {
 // optional structs the device supports (chaining others is invalid).
 func queryCaps(inst, pd unsafe.Pointer, floatControls, nvSM, amdCore bool) (caps, error) {
 	var o C.vkg_caps
-	if C.vkg_query_caps(inst, pd, cBool(floatControls), cBool(nvSM), cBool(amdCore), &o) != 0 {
+	if C.vkg_query_caps(inst, pd, cbool(floatControls), cbool(nvSM), cbool(amdCore), &o) != 0 {
 		return caps{}, errors.New("vkGetPhysicalDeviceProperties2 is missing (Vulkan 1.1 needed)")
 	}
 	return caps{
@@ -648,16 +649,9 @@ func loadDeviceFns(inst, dev unsafe.Pointer) (unsafe.Pointer, error) {
 
 func freeFns(f unsafe.Pointer) { C.free(f) }
 
-func cBool(b bool) C.int {
-	if b {
-		return 1
-	}
-	return 0
-}
 
 func fns(f unsafe.Pointer) *C.vkg_fns { return (*C.vkg_fns)(f) }
 
-func cmdBarrier(f, cmd unsafe.Pointer)     { C.vkg_barrier(fns(f), cmd) }
 func cmdHostBarrier(f, cmd unsafe.Pointer) { C.vkg_host_barrier(fns(f), cmd) }
 
 func cbool(b bool) C.int {
@@ -709,8 +703,6 @@ func cmdResetQueries(f, cmd, pool unsafe.Pointer, n uint32) {
 
 func cU64(v uint64) C.uint64_t { return C.uint64_t(v) }
 
-func cMalloc(n int) unsafe.Pointer { return C.calloc(C.size_t(n), 1) }
-func cFree(p unsafe.Pointer)       { C.free(p) }
 
 // createPipeline builds a compute pipeline (see vkg_create_pipeline).
 func createPipeline(f, dev, cache unsafe.Pointer, code []uint32, nbind, pushSize int, spec []uint32, pushDesc bool) (module, dsl, layout, pipe unsafe.Pointer, res int32) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/vkgrad/vkgrad/device"
@@ -139,18 +140,7 @@ func Choose(devs []Properties, index int, auto bool) (int, error) {
 		}
 		return i, nil
 	}
-	return -1, errors.New("no suitable Vulkan device: " + joinReasons(skipped))
-}
-
-func joinReasons(r []string) string {
-	s := ""
-	for i, x := range r {
-		if i > 0 {
-			s += "; "
-		}
-		s += x
-	}
-	return s
+	return -1, errors.New("no suitable Vulkan device: " + strings.Join(skipped, "; "))
 }
 
 // KernelTime is the GPU time of one kernel, summed over its dispatches.

@@ -73,7 +73,7 @@ func Cases(dev device.Device) []Case {
 		{"MinKeep", [][]int{{4, 3}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MinKeep() })},
 		// Softmax and losses.
 		{"Softmax", [][]int{{3, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Softmax(1) })},
-		{"SoftmaxAxis0", [][]int{{4, 2, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Softmax(1) })},
+		{"SoftmaxAxis0", [][]int{{4, 2, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Softmax(0) })},
 		{"LogSoftmax", [][]int{{3, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.LogSoftmax(-1) })},
 		{"LogSoftmaxMiddle", [][]int{{2, 4, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.LogSoftmax(1) })},
 		{"CrossEntropy", [][]int{{3, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return tensor.CrossEntropy(x, labels()) })},
