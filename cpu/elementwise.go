@@ -55,18 +55,9 @@ func UnaryFunc(op device.UnaryOp, alpha float32) func(x float32) float32 {
 	panic(fmt.Sprintf("cpu: unknown unary op %v", op))
 }
 
-// unaryUsesOutput reports whether op's derivative is computed from the
-// forward output y rather than the input x.
-func unaryUsesOutput(op device.UnaryOp) bool {
-	switch op {
-	case device.UnaryExp, device.UnarySqrt, device.UnarySigmoid, device.UnaryTanh:
-		return true
-	}
-	return false
-}
-
 // UnaryGradFunc returns dy * op'(·) as a function of dy and z, where z is the
-// forward output y for exp, sqrt, sigmoid and tanh and the input x for the
+// forward output y for the ops whose derivative reads it in device's op
+// table (op.Info().Grad == device.GradFromY) and the input x for the
 // others.
 func UnaryGradFunc(op device.UnaryOp, alpha float32) func(z, dy float32) float32 {
 	switch op {
@@ -209,7 +200,7 @@ func (d *Device) Unary(op device.UnaryOp, alpha float32, shape []int, dst device
 func (d *Device) UnaryBackward(op device.UnaryOp, alpha float32, shape []int, dx device.Buffer, x, y, dy device.Strided) {
 	n := device.NumElements(shape)
 	z := x
-	if unaryUsesOutput(op) {
+	if op.Info().Grad == device.GradFromY {
 		z = y
 	}
 	zs := d.view("UnaryBackward", shape, z)

@@ -26,6 +26,7 @@ type Elementwise interface {
 type UnaryOp int
 
 // The unary ops. GELU is the exact form x·Φ(x) with Φ the normal CDF.
+// Each has an entry in the op table (ops.go).
 const (
 	UnaryIdentity UnaryOp = iota
 	UnaryNeg
@@ -42,12 +43,10 @@ const (
 	numUnaryOps
 )
 
-var unaryNames = [...]string{"identity", "neg", "abs", "exp", "log", "sqrt", "square", "relu", "leaky_relu", "sigmoid", "tanh", "gelu"}
-
-// String names the op.
+// String names the op (its table entry's name).
 func (op UnaryOp) String() string {
 	if op >= 0 && op < numUnaryOps {
-		return unaryNames[op]
+		return unaryTable[op].Name
 	}
 	return fmt.Sprintf("UnaryOp(%d)", int(op))
 }
@@ -65,7 +64,7 @@ func UnaryOps() []UnaryOp {
 // they hold and 0 where they do not.
 type BinaryOp int
 
-// The binary ops.
+// The binary ops; each has an entry in the op table (ops.go).
 const (
 	BinaryAdd BinaryOp = iota
 	BinarySub
@@ -83,12 +82,10 @@ const (
 	numBinaryOps
 )
 
-var binaryNames = [...]string{"add", "sub", "mul", "div", "max", "min", "pow", "eq", "ne", "lt", "le", "gt", "ge"}
-
-// String names the op.
+// String names the op (its table entry's name).
 func (op BinaryOp) String() string {
 	if op >= 0 && op < numBinaryOps {
-		return binaryNames[op]
+		return binaryTable[op].Name
 	}
 	return fmt.Sprintf("BinaryOp(%d)", int(op))
 }

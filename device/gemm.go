@@ -41,8 +41,9 @@ type GemmParams struct {
 	// added to every row of C before the activation.
 	Bias       Buffer
 	BiasOffset int
-	// Act is the activation applied last, UnaryIdentity for none; ActAlpha
-	// is its parameter (the negative slope of UnaryLeakyReLU).
+	// Act is the activation applied last, UnaryIdentity for none: every
+	// backend applies any unary op here. ActAlpha is its parameter (the
+	// negative slope of UnaryLeakyReLU).
 	Act      UnaryOp
 	ActAlpha float32
 }

@@ -56,8 +56,7 @@ func (d *Device) UnaryBackward(op device.UnaryOp, alpha float32, shape []int, dx
 	n := device.NumElements(shape)
 	out := d.out("UnaryBackward", dx, 0, n)
 	z := x
-	switch op {
-	case device.UnaryExp, device.UnarySqrt, device.UnarySigmoid, device.UnaryTanh:
+	if op.Info().Grad == device.GradFromY {
 		z = y
 	}
 	zb := d.view("UnaryBackward", shape, z)

@@ -122,11 +122,7 @@ func (d *Device) gemmOp(p device.GemmParams, rowBias bool) {
 		}
 		device.CheckLen("vulkan: Gemm", "bias", p.Bias, p.BiasOffset, n)
 	}
-	switch p.Act {
-	case device.UnaryIdentity, device.UnaryReLU, device.UnaryLeakyReLU, device.UnarySigmoid, device.UnaryTanh:
-	default:
-		panic(fmt.Sprintf("vulkan: Gemm: activation %v cannot be fused", p.Act))
-	}
+	p.Act.Info() // panics on an unknown op; the epilogue applies any of them
 	if p.M == 0 || p.N == 0 {
 		return
 	}

@@ -4,6 +4,8 @@
 
 layout(local_size_x_id = 0) in;
 
+#include "ops.glsl"
+
 // flatIndex is the invocation's index in a 2-D grid of 1-D workgroups.
 uint flatIndex() {
     return (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * gl_WorkGroupSize.x + gl_LocalInvocationID.x;
@@ -31,41 +33,42 @@ float tanh_(float x) {
     return sign(x) * (1.0 - t) / (1.0 + t);
 }
 
-// The unary ops, numbered as device.UnaryOp.
+// The unary ops (UNARY_* from ops.glsl, generated from device's op table).
 float unaryOp(uint op, float x, float alpha) {
     switch (op) {
-    case 0u: return x;
-    case 1u: return -x;
-    case 2u: return abs(x);
-    case 3u: return exp(x);
-    case 4u: return log(x);
-    case 5u: return sqrt(x);
-    case 6u: return x * x;
-    case 7u: return (x > 0.0 || isnan(x)) ? x : 0.0;
-    case 8u: return x > 0.0 ? x : alpha * x;
-    case 9u: return 1.0 / (1.0 + exp(-x));
-    case 10u: return tanh_(x);
-    case 11u: return 0.5 * x * (1.0 + erf_(x * 0.70710678118654752));
+    case UNARY_IDENTITY: return x;
+    case UNARY_NEG: return -x;
+    case UNARY_ABS: return abs(x);
+    case UNARY_EXP: return exp(x);
+    case UNARY_LOG: return log(x);
+    case UNARY_SQRT: return sqrt(x);
+    case UNARY_SQUARE: return x * x;
+    case UNARY_RELU: return (x > 0.0 || isnan(x)) ? x : 0.0;
+    case UNARY_LEAKY_RELU: return x > 0.0 ? x : alpha * x;
+    case UNARY_SIGMOID: return 1.0 / (1.0 + exp(-x));
+    case UNARY_TANH: return tanh_(x);
+    case UNARY_GELU: return 0.5 * x * (1.0 + erf_(x * 0.70710678118654752));
     }
     return NAN;
 }
 
-// unaryGrad is dy * op'(.), from z: the output y for exp (3), sqrt (5),
-// sigmoid (9) and tanh (10), the input x for the others.
+// unaryGrad is dy * op'(.), from z: the op's output y for the ops whose
+// derivative reads y in device's op table (exp, sqrt, sigmoid, tanh), its
+// input x for the others.
 float unaryGrad(uint op, float z, float dy, float alpha) {
     switch (op) {
-    case 0u: return dy;
-    case 1u: return -dy;
-    case 2u: return z > 0.0 ? dy : (z < 0.0 ? -dy : 0.0);
-    case 3u: return dy * z;
-    case 4u: return dy / z;
-    case 5u: return dy / (2.0 * z);
-    case 6u: return 2.0 * z * dy;
-    case 7u: return z > 0.0 ? dy : 0.0;
-    case 8u: return z > 0.0 ? dy : alpha * dy;
-    case 9u: return dy * z * (1.0 - z);
-    case 10u: return dy * (1.0 - z * z);
-    case 11u: {
+    case UNARY_IDENTITY: return dy;
+    case UNARY_NEG: return -dy;
+    case UNARY_ABS: return z > 0.0 ? dy : (z < 0.0 ? -dy : 0.0);
+    case UNARY_EXP: return dy * z;
+    case UNARY_LOG: return dy / z;
+    case UNARY_SQRT: return dy / (2.0 * z);
+    case UNARY_SQUARE: return 2.0 * z * dy;
+    case UNARY_RELU: return z > 0.0 ? dy : 0.0;
+    case UNARY_LEAKY_RELU: return z > 0.0 ? dy : alpha * dy;
+    case UNARY_SIGMOID: return dy * z * (1.0 - z);
+    case UNARY_TANH: return dy * (1.0 - z * z);
+    case UNARY_GELU: {
         float cdf = 0.5 * (1.0 + erf_(z * 0.70710678118654752));
         float pdf = exp(-0.5 * z * z) * 0.39894228040143268;
         return dy * (cdf + z * pdf);
@@ -87,22 +90,22 @@ float pow_(float x, float y) {
     return pow(x, y);
 }
 
-// The binary ops, numbered as device.BinaryOp.
+// The binary ops (BINARY_* from ops.glsl).
 float binaryOp(uint op, float a, float b) {
     switch (op) {
-    case 0u: return a + b;
-    case 1u: return a - b;
-    case 2u: return a * b;
-    case 3u: return a / b;
-    case 4u: return (isnan(a) || isnan(b)) ? NAN : max(a, b);
-    case 5u: return (isnan(a) || isnan(b)) ? NAN : min(a, b);
-    case 6u: return pow_(a, b);
-    case 7u: return a == b ? 1.0 : 0.0;
-    case 8u: return a != b ? 1.0 : 0.0;
-    case 9u: return a < b ? 1.0 : 0.0;
-    case 10u: return a <= b ? 1.0 : 0.0;
-    case 11u: return a > b ? 1.0 : 0.0;
-    case 12u: return a >= b ? 1.0 : 0.0;
+    case BINARY_ADD: return a + b;
+    case BINARY_SUB: return a - b;
+    case BINARY_MUL: return a * b;
+    case BINARY_DIV: return a / b;
+    case BINARY_MAX: return (isnan(a) || isnan(b)) ? NAN : max(a, b);
+    case BINARY_MIN: return (isnan(a) || isnan(b)) ? NAN : min(a, b);
+    case BINARY_POW: return pow_(a, b);
+    case BINARY_EQ: return a == b ? 1.0 : 0.0;
+    case BINARY_NE: return a != b ? 1.0 : 0.0;
+    case BINARY_LT: return a < b ? 1.0 : 0.0;
+    case BINARY_LE: return a <= b ? 1.0 : 0.0;
+    case BINARY_GT: return a > b ? 1.0 : 0.0;
+    case BINARY_GE: return a >= b ? 1.0 : 0.0;
     }
     return NAN;
 }

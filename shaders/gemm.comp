@@ -20,7 +20,9 @@
 // offset.
 #extension GL_EXT_control_flow_attributes : enable
 
-layout(local_size_x_id = 0) in; // (BM/TM) * (BN/TN)
+// common.glsl declares the workgroup size, (BM/TM) * (BN/TN), as
+// constant 0, and the activations (unaryOp) the elementwise shaders apply.
+#include "common.glsl"
 layout(constant_id = 1) const uint BM = 64u;
 layout(constant_id = 2) const uint BN = 64u;
 layout(constant_id = 3) const uint BK = 16u;
@@ -29,7 +31,7 @@ layout(constant_id = 5) const uint TN = 4u;
 layout(constant_id = 6) const uint TRANS_A = 0u;
 layout(constant_id = 7) const uint TRANS_B = 0u;
 layout(constant_id = 8) const uint HAS_BIAS = 0u; // 1: one per column, 2: one per row
-layout(constant_id = 9) const uint ACT = 0u; // a device.UnaryOp
+layout(constant_id = 9) const uint ACT = 0u; // a device.UnaryOp: any of them
 layout(constant_id = 10) const uint HAS_BETA = 0u;
 layout(constant_id = 11) const uint STAGES = 1u; // 2: double-buffered shared memory
 
@@ -38,8 +40,6 @@ const uint AV = BM * BK / 4u; // vec4s of an A tile
 const uint BV = BK * BN / 4u;
 const uint LA = (AV + WG - 1u) / WG; // an invocation's share of them
 const uint LB = (BV + WG - 1u) / WG;
-
-#define NAN uintBitsToFloat(0x7fc00000u)
 
 layout(std430, binding = 0) buffer Cb { float c[]; };
 layout(std430, binding = 1) readonly buffer Ab { float a[]; };
@@ -67,16 +67,6 @@ shared vec4 Bs[STAGES * BV];
 vec4 ra[LA];
 vec4 rb[LB];
 
-float act(float x) {
-    switch (ACT) {
-    case 0u: return x;
-    case 7u: return x > 0.0 || isnan(x) ? x : 0.0;
-    case 8u: return x > 0.0 ? x : pc.actAlpha * x;
-    case 9u: return 1.0 / (1.0 + exp(-x));
-    case 10u: { float t = exp(-2.0 * abs(x)); return sign(x) * (1.0 - t) / (1.0 + t); }
-    }
-    return NAN;
-}
 
 uint aBase, bBase;
 bool aVec, bVec;
@@ -243,7 +233,7 @@ void main() {
                     if (HAS_BETA == 1u) v += pc.beta * c[ci];
                     if (HAS_BIAS == 1u) v += bias[pc.biasOff + gn];
                     if (HAS_BIAS == 2u) v += bias[pc.biasOff + gm];
-                    c[ci] = act(v);
+                    c[ci] = unaryOp(ACT, v, pc.actAlpha);
                 }
             }
         }

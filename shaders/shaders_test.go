@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vkgrad/vkgrad/shaders/internal/glslc"
+	"github.com/vkgrad/vkgrad/shaders/internal/opsgen"
 )
 
 // TestSPIRVIsFresh recompiles every shader and compares it with the
@@ -56,5 +57,18 @@ func TestSPIRVHeaders(t *testing.T) {
 		if len(b) < 20 || len(b)%4 != 0 || !bytes.Equal(b[:4], []byte{0x03, 0x02, 0x23, 0x07}) {
 			t.Errorf("%s: not little-endian SPIR-V", name)
 		}
+	}
+}
+
+// TestOpsGLSLIsFresh: ops.glsl is what the device op tables generate, so
+// an op added to the tables without `go generate ./shaders` fails here
+// (without glslc too).
+func TestOpsGLSLIsFresh(t *testing.T) {
+	have, err := os.ReadFile("ops.glsl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(have, opsgen.GLSL()) {
+		t.Fatal("ops.glsl is stale: run go generate ./shaders")
 	}
 }

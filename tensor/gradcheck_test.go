@@ -19,8 +19,10 @@ func TestGradients(t *testing.T) {
 	}
 }
 
-// TestGradientsCoverEveryOp fails when an op of the device contract has no
-// gradient case, so a new op cannot land without one.
+// TestGradientsCoverEveryOp fails when an op has no gradient case: every
+// unary op and every differentiable binary op of the op tables (so a new
+// one cannot land without one), and the other differentiable ops of
+// package tensor by name.
 func TestGradientsCoverEveryOp(t *testing.T) {
 	names := map[string]bool{}
 	for _, tc := range gradcheck.Cases(c) {
@@ -28,23 +30,46 @@ func TestGradientsCoverEveryOp(t *testing.T) {
 	}
 	var want []string
 	for _, op := range device.UnaryOps() {
-		if op == device.UnaryIdentity {
-			continue
+		if op != device.UnaryIdentity {
+			want = append(want, "Unary/"+op.String())
 		}
-		want = append(want, map[device.UnaryOp]string{
-			device.UnaryNeg: "Neg", device.UnaryAbs: "Abs", device.UnaryExp: "Exp", device.UnaryLog: "Log",
-			device.UnarySqrt: "Sqrt", device.UnarySquare: "Square", device.UnaryReLU: "ReLU",
-			device.UnaryLeakyReLU: "LeakyReLU", device.UnarySigmoid: "Sigmoid", device.UnaryTanh: "Tanh",
-			device.UnaryGELU: "GELU",
-		}[op])
 	}
-	want = append(want, "Add", "Sub", "Mul", "Div", "Maximum", "Minimum", "Pow", "Where",
+	for _, op := range device.BinaryOps() {
+		if op.Info().Differentiable {
+			want = append(want, "Binary/"+op.String())
+		}
+	}
+	want = append(want, "Where",
 		"Sum", "Mean", "Max", "Min", "Softmax", "LogSoftmax", "CrossEntropy", "MatMul", "Linear",
 		"Conv2d", "MaxPool2d", "AvgPool2d", "Dropout", "Reshape", "Transpose", "Permute", "Narrow",
 		"Squeeze", "Unsqueeze", "Expand", "Contiguous", "Concat", "Stack")
 	for _, w := range want {
-		if w == "" || !names[w] {
+		if !names[w] {
 			t.Errorf("no gradient check for %q", w)
+		}
+	}
+}
+
+// TestUnaryMethods: each named method applies its op of the table (the
+// gradient checks go through Activate).
+func TestUnaryMethods(t *testing.T) {
+	x := FromSlice(c, []float32{-1.5, -0.2, 0.3, 2}, 4)
+	pos := FromSlice(c, []float32{0.5, 1, 2, 3}, 4)
+	for _, m := range []struct {
+		op device.UnaryOp
+		f  func(*Tensor) *Tensor
+		in *Tensor
+	}{
+		{device.UnaryNeg, (*Tensor).Neg, x}, {device.UnaryAbs, (*Tensor).Abs, x}, {device.UnaryExp, (*Tensor).Exp, x},
+		{device.UnaryLog, (*Tensor).Log, pos}, {device.UnarySqrt, (*Tensor).Sqrt, pos}, {device.UnarySquare, (*Tensor).Square, x},
+		{device.UnaryReLU, (*Tensor).ReLU, x}, {device.UnarySigmoid, (*Tensor).Sigmoid, x}, {device.UnaryTanh, (*Tensor).Tanh, x},
+		{device.UnaryGELU, (*Tensor).GELU, x},
+		{device.UnaryLeakyReLU, func(t *Tensor) *Tensor { return t.LeakyReLU(0.1) }, x},
+	} {
+		got, _ := m.f(m.in).Data()
+		want, _ := m.in.Activate(m.op, 0.1).Data()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("the method of %v gives %v, Activate %v", m.op, got, want)
 		}
 	}
 }

@@ -117,8 +117,10 @@ func gemm(dev device.Device, out, a, b *Tensor, batch []int, m, n, k int, bias *
 // Linear returns act(x·wᵀ + bias), the fully connected layer, as one fused
 // GEMM: x is [..., in], w is [out, in] (PyTorch's layout), bias is [out] or
 // nil, and act is the activation applied in the GEMM's epilogue
-// (device.UnaryIdentity for none). ReLU, LeakyReLU (slope >= 0), Sigmoid and
-// Tanh are fused; other activations run as a separate op.
+// (device.UnaryIdentity for none). The activations the op table marks
+// Fusable (ReLU, LeakyReLU with a slope >= 0, Sigmoid, Tanh, Exp, Sqrt:
+// those whose derivative the output gives) are fused; the others run as a
+// separate op, since their backward pass needs the pre-activation.
 func Linear(x, w, bias *Tensor, act device.UnaryOp, alpha float32) *Tensor {
 	sameDevice("Linear", x, w)
 	if len(w.shape) != 2 || len(x.shape) == 0 || x.shape[len(x.shape)-1] != w.shape[1] {
@@ -131,10 +133,7 @@ func Linear(x, w, bias *Tensor, act device.UnaryOp, alpha float32) *Tensor {
 			panic(fmt.Sprintf("tensor: Linear: bias of shape %v for %d outputs (want a contiguous [%d])", bias.shape, outF, outF))
 		}
 	}
-	switch {
-	case act == device.UnaryIdentity, act == device.UnaryReLU, act == device.UnarySigmoid, act == device.UnaryTanh:
-	case act == device.UnaryLeakyReLU && alpha >= 0:
-	default:
+	if !act.Info().Fusable || (act == device.UnaryLeakyReLU && alpha < 0) {
 		return Linear(x, w, bias, device.UnaryIdentity, 0).Activate(act, alpha)
 	}
 	x2 := x.Reshape(-1, in)
@@ -152,7 +151,8 @@ func Linear(x, w, bias *Tensor, act device.UnaryOp, alpha float32) *Tensor {
 		g2 := g.Reshape(rows, outF)
 		if act != device.UnaryIdentity {
 			// The derivative of each fused activation is a function of its
-			// output: for ReLU and LeakyReLU, y > 0 exactly where x > 0.
+			// output (the table's Fusable): for ReLU and LeakyReLU, y > 0
+			// exactly where x > 0.
 			y := out.Reshape(rows, outF)
 			dz := empty(dev, []int{rows, outF})
 			dev.UnaryBackward(act, alpha, dz.shape, dz.buf("Linear"), y.view("Linear"), y.view("Linear"), g2.view("Linear"))

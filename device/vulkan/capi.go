@@ -649,7 +649,6 @@ func loadDeviceFns(inst, dev unsafe.Pointer) (unsafe.Pointer, error) {
 
 func freeFns(f unsafe.Pointer) { C.free(f) }
 
-
 func fns(f unsafe.Pointer) *C.vkg_fns { return (*C.vkg_fns)(f) }
 
 func cmdHostBarrier(f, cmd unsafe.Pointer) { C.vkg_host_barrier(fns(f), cmd) }
@@ -702,7 +701,6 @@ func cmdResetQueries(f, cmd, pool unsafe.Pointer, n uint32) {
 }
 
 func cU64(v uint64) C.uint64_t { return C.uint64_t(v) }
-
 
 // createPipeline builds a compute pipeline (see vkg_create_pipeline).
 func createPipeline(f, dev, cache unsafe.Pointer, code []uint32, nbind, pushSize int, spec []uint32, pushDesc bool) (module, dsl, layout, pipe unsafe.Pointer, res int32) {

@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"math/rand/v2"
+
 	"github.com/vkgrad/vkgrad/device"
 )
 
@@ -11,6 +13,25 @@ const (
 	looseA, looseR = 1e-5, 2e-5
 	sumA, sumR     = 2e-4, 1e-4
 )
+
+// tolerance is a tolerance class's Atol and Rtol.
+func tolerance(t device.Tolerance) (atol, rtol float64) {
+	if t == device.Loose {
+		return looseA, looseR
+	}
+	return tightA, tightR
+}
+
+// generator draws from a domain of the op tables.
+func generator(d device.Domain) func(r *rand.Rand, i int) float32 {
+	switch d {
+	case device.PositiveReals:
+		return Positive
+	case device.AwayFromKinks:
+		return AwayFromZero
+	}
+	return Normal
+}
 
 // layout is a strided view of a logical shape.
 type layout struct {

@@ -30,6 +30,10 @@ func gemmCases() []Case {
 		{m: 31, n: 29, k: 37, alpha: 1, bias: true, act: device.UnaryTanh},
 		{m: 8, n: 9, k: 10, alpha: 1, act: device.UnaryLeakyReLU, batch: 2},
 		{m: 70, n: 66, k: 3, alpha: 1, bias: true, act: device.UnarySigmoid},
+		// Every backend applies any activation in the epilogue, fusable or
+		// not (package tensor fuses only those the op table marks).
+		{m: 33, n: 17, k: 9, alpha: 1, bias: true, act: device.UnaryGELU},
+		{m: 12, n: 40, k: 5, alpha: 1, act: device.UnaryExp},
 		// 128x128 tiles.
 		{m: 257, n: 300, k: 40, alpha: 1},
 		// Split K: few output tiles, a long K; with an uneven last slice.

@@ -47,16 +47,9 @@ func isBroadcast(l layout) bool {
 func elementwiseCases() []Case {
 	var cs []Case
 	for _, op := range device.UnaryOps() {
-		pos := op == device.UnaryLog || op == device.UnarySqrt
-		atol, rtol := tightA, tightR
-		switch op {
-		case device.UnaryExp, device.UnaryLog, device.UnarySqrt, device.UnarySigmoid, device.UnaryTanh, device.UnaryGELU:
-			atol, rtol = looseA, looseR
-		}
-		g := Normal
-		if pos {
-			g = Positive
-		}
+		info := op.Info()
+		atol, rtol := tolerance(info.Tolerance)
+		g := generator(info.Domain)
 		for _, l := range layouts() {
 			x, z := l[0], l[1]
 			n := device.NumElements(x.shape)
@@ -67,24 +60,24 @@ func elementwiseCases() []Case {
 				},
 				Check: []int{0}, Atol: atol, Rtol: rtol,
 			}, Case{
-				// x and y are the same values here: each op reads the
-				// one its derivative needs.
-				Name: fmt.Sprintf("UnaryBackward/%v/%s", op, x.name), Bufs: []Buf{{N: n}, {N: z.size, Gen: g}, {N: x.size, Gen: Normal}},
+				// x, and y = op(x) in a buffer of its own: a backend that
+				// reads the other one than the op table says gives
+				// another answer than the CPU backend.
+				Name: fmt.Sprintf("UnaryBackward/%v/%s", op, x.name), Bufs: []Buf{{N: n}, {N: z.size, Gen: g}, {N: n}, {N: x.size, Gen: Normal}},
 				Run: func(d device.Device, b []device.Buffer) {
-					d.UnaryBackward(op, 0.1, x.shape, b[0], z.view(b[1]), z.view(b[1]), x.view(b[2]))
+					d.Unary(op, 0.1, z.shape, b[2], z.view(b[1]))
+					d.UnaryBackward(op, 0.1, x.shape, b[0], z.view(b[1]), device.Contiguous(b[2], 0, z.shape), x.view(b[3]))
 				},
 				Check: []int{0}, Atol: atol, Rtol: rtol,
 			})
 		}
 	}
 	for _, op := range device.BinaryOps() {
-		atol, rtol := tightA, tightR
-		ga, gb := Normal, Normal
-		switch op {
-		case device.BinaryPow:
-			atol, rtol, ga = looseA, looseR, Positive
-		case device.BinaryEq, device.BinaryNe, device.BinaryLe, device.BinaryGe, device.BinaryLt, device.BinaryGt:
-			ga, gb = Labels(3), Labels(3) // ties happen
+		info := op.Info()
+		atol, rtol := tolerance(info.Tolerance)
+		ga, gb := generator(info.DomainA), generator(info.DomainB)
+		if !info.Differentiable { // comparisons: ties happen
+			ga, gb = Labels(3), Labels(3)
 		}
 		for _, l := range layouts() {
 			a, bl := l[0], l[1]

@@ -47,6 +47,14 @@ var (
 	Normal   = func(r *rand.Rand, _ int) float32 { return float32(r.NormFloat64()) }
 	Positive = func(r *rand.Rand, _ int) float32 { return float32(0.1 + 2*r.Float64()) }
 	NaN      = func(*rand.Rand, int) float32 { return float32(math.NaN()) }
+	// AwayFromZero keeps |x| >= 0.2, away from the kinks of relu and abs.
+	AwayFromZero = func(r *rand.Rand, _ int) float32 {
+		v := float32(0.2 + 2*r.Float64())
+		if r.IntN(2) == 0 {
+			return -v
+		}
+		return v
+	}
 )
 
 // Offset draws normal values around off: rows of large logits.

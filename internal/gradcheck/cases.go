@@ -25,27 +25,24 @@ func Cases(dev device.Device) []Case {
 		return func(xs []*tensor.Tensor) *tensor.Tensor { return f(xs[0], xs[1]) }
 	}
 	s23 := [][]int{{2, 3}}
-	return []Case{
-		// Unary ops.
-		{"Neg", s23, nil, one((*tensor.Tensor).Neg)},
-		{"Abs", s23, AwayFromZero, one((*tensor.Tensor).Abs)},
-		{"Exp", s23, nil, one((*tensor.Tensor).Exp)},
-		{"Log", s23, Positive, one((*tensor.Tensor).Log)},
-		{"Sqrt", s23, Positive, one((*tensor.Tensor).Sqrt)},
-		{"Square", s23, nil, one((*tensor.Tensor).Square)},
-		{"ReLU", [][]int{{3, 4}}, AwayFromZero, one((*tensor.Tensor).ReLU)},
-		{"LeakyReLU", [][]int{{3, 4}}, AwayFromZero, one(func(x *tensor.Tensor) *tensor.Tensor { return x.LeakyReLU(0.1) })},
-		{"Sigmoid", s23, nil, one((*tensor.Tensor).Sigmoid)},
-		{"Tanh", s23, nil, one((*tensor.Tensor).Tanh)},
-		{"GELU", [][]int{{3, 4}}, nil, one((*tensor.Tensor).GELU)},
-		// Binary ops with broadcasting.
-		{"Add", [][]int{{2, 3}, {3}}, nil, two((*tensor.Tensor).Add)},
-		{"Sub", [][]int{{2, 1}, {1, 3}}, nil, two((*tensor.Tensor).Sub)},
-		{"Mul", [][]int{{2, 3, 4}, {3, 1}}, nil, two((*tensor.Tensor).Mul)},
-		{"Div", [][]int{{2, 3}, {2, 3}}, Positive, two((*tensor.Tensor).Div)},
-		{"Maximum", [][]int{{3, 4}, {4}}, Distinct, two((*tensor.Tensor).Maximum)},
-		{"Minimum", [][]int{{3, 4}, {3, 1}}, Distinct, two((*tensor.Tensor).Minimum)},
-		{"Pow", [][]int{{2, 3}, {3}}, Positive, two((*tensor.Tensor).Pow)},
+	// A case per unary op of the op table, its inputs from the op's domain
+	// (alpha 0.1 for LeakyReLU).
+	var cs []Case
+	for _, op := range device.UnaryOps() {
+		if op == device.UnaryIdentity {
+			continue
+		}
+		cs = append(cs, Case{"Unary/" + op.String(), [][]int{{3, 4}}, Domain(op.Info().Domain), one(func(x *tensor.Tensor) *tensor.Tensor { return x.Activate(op, 0.1) })})
+	}
+	return append(cs, []Case{
+		// Binary ops with broadcasting, named by the op table.
+		{"Binary/add", [][]int{{2, 3}, {3}}, nil, two((*tensor.Tensor).Add)},
+		{"Binary/sub", [][]int{{2, 1}, {1, 3}}, nil, two((*tensor.Tensor).Sub)},
+		{"Binary/mul", [][]int{{2, 3, 4}, {3, 1}}, nil, two((*tensor.Tensor).Mul)},
+		{"Binary/div", [][]int{{2, 3}, {2, 3}}, Positive, two((*tensor.Tensor).Div)},
+		{"Binary/max", [][]int{{3, 4}, {4}}, Distinct, two((*tensor.Tensor).Maximum)},
+		{"Binary/min", [][]int{{3, 4}, {3, 1}}, Distinct, two((*tensor.Tensor).Minimum)},
+		{"Binary/pow", [][]int{{2, 3}, {3}}, Positive, two((*tensor.Tensor).Pow)},
 		{"Where", [][]int{{2, 3}, {3}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor {
 			cond := tensor.FromSlice(dev, []float32{1, 0, 1, 0, 0, 1}, 2, 3)
 			return tensor.Where(cond, a, b)
@@ -137,5 +134,5 @@ func Cases(dev device.Device) []Case {
 		{"Chain", [][]int{{4, 3}, {3, 2}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor {
 			return a.MatMul(b).Tanh().Sum(1).Mul(a.Sum(1)).Softmax(0)
 		})},
-	}
+	}...)
 }

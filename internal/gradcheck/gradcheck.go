@@ -40,6 +40,17 @@ var (
 	}
 )
 
+// Domain is the generator of an op table domain.
+func Domain(d device.Domain) func(input, i, n int, r *rand.Rand) float32 {
+	switch d {
+	case device.PositiveReals:
+		return Positive
+	case device.AwayFromKinks:
+		return AwayFromZero
+	}
+	return nil // standard normal
+}
+
 // Check compares the backward pass of tc with central differences of
 // its forward pass, summed in float64 on the host.
 func Check(t testing.TB, dev device.Device, tc Case) {

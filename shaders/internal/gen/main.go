@@ -1,5 +1,6 @@
-// Command gen compiles every shader of package shaders to SPIR-V (run it
-// through `go generate ./shaders`) and records the compiler's version.
+// Command gen writes the op constants of package device into ops.glsl,
+// compiles every shader of package shaders to SPIR-V (run it through `go
+// generate ./shaders`) and records the compiler's version.
 package main
 
 import (
@@ -8,11 +9,16 @@ import (
 	"path/filepath"
 
 	"github.com/vkgrad/vkgrad/shaders/internal/glslc"
+	"github.com/vkgrad/vkgrad/shaders/internal/opsgen"
 )
 
 func main() {
 	log.SetFlags(0)
 	dir := "."
+	// The op constants first: the shaders include them.
+	if err := os.WriteFile(filepath.Join(dir, "ops.glsl"), opsgen.GLSL(), 0o644); err != nil {
+		log.Fatal(err)
+	}
 	names, err := glslc.Sources(dir)
 	if err != nil {
 		log.Fatal(err)
