@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/vkgrad/vkgrad/cpu"
-	"github.com/vkgrad/vkgrad/internal/conformance"
+	"github.com/vkgrad/vkgrad/device/devicetest"
 )
 
 // TestConformance runs the conformance suite on every Vulkan device of the
@@ -15,7 +15,7 @@ import (
 func TestConformance(t *testing.T) {
 	for _, dev := range testDevices(t) {
 		t.Run(dev.name, func(t *testing.T) {
-			conformance.Run(t, dev.d, cpu.New())
+			devicetest.Conformance(t, dev.d, cpu.New())
 			if err := dev.d.Sync(); err != nil {
 				t.Fatal(err)
 			}

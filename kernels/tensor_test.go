@@ -8,7 +8,7 @@ import (
 
 	"github.com/vkgrad/vkgrad/cpu"
 	"github.com/vkgrad/vkgrad/device"
-	"github.com/vkgrad/vkgrad/internal/gradcheck"
+	"github.com/vkgrad/vkgrad/device/devicetest"
 	"github.com/vkgrad/vkgrad/internal/torchref"
 	"github.com/vkgrad/vkgrad/tensor"
 )
@@ -89,9 +89,9 @@ func TestReadBackOnlyOnData(t *testing.T) {
 // differentiable op on the first Vulkan device.
 func TestGradientsOnVulkan(t *testing.T) {
 	d := testDevices(t)[0].d
-	for _, tc := range gradcheck.Cases(d) {
+	for _, tc := range devicetest.GradCases(d) {
 		t.Run(tc.Name, func(t *testing.T) {
-			gradcheck.Check(t, d, tc)
+			devicetest.CheckGradient(t, d, tc)
 			if err := d.Sync(); err != nil {
 				t.Fatal(err)
 			}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/vkgrad/vkgrad/cpu"
 	"github.com/vkgrad/vkgrad/device"
-	"github.com/vkgrad/vkgrad/internal/gradcheck"
+	"github.com/vkgrad/vkgrad/device/devicetest"
 	"github.com/vkgrad/vkgrad/internal/testutil"
 	"github.com/vkgrad/vkgrad/nn"
 	"github.com/vkgrad/vkgrad/tensor"
@@ -213,17 +213,17 @@ func TestBasicBlockShapes(t *testing.T) {
 
 // The layers' backward passes, with respect to the input and the weights.
 func TestLayerGradients(t *testing.T) {
-	cases := []gradcheck.Case{
+	cases := []devicetest.GradCase{
 		{Name: "Linear", Shapes: [][]int{{3, 4}, {2, 4}, {2}}, F: func(xs []*tensor.Tensor) *tensor.Tensor {
 			return (&nn.Linear{Weight: xs[1], Bias: xs[2]}).Forward(xs[0])
 		}},
-		{Name: "LinearReLU", Shapes: [][]int{{3, 4}, {2, 4}, {2}}, Gen: gradcheck.AwayFromZero, F: func(xs []*tensor.Tensor) *tensor.Tensor {
+		{Name: "LinearReLU", Shapes: [][]int{{3, 4}, {2, 4}, {2}}, Gen: devicetest.GradAwayFromZero, F: func(xs []*tensor.Tensor) *tensor.Tensor {
 			return (&nn.Linear{Weight: xs[1], Bias: xs[2], Act: device.UnaryReLU}).Forward(xs[0])
 		}},
 		{Name: "Conv2d", Shapes: [][]int{{2, 2, 5, 5}, {3, 2, 3, 3}, {3}}, F: func(xs []*tensor.Tensor) *tensor.Tensor {
 			return (&nn.Conv2d{Weight: xs[1], Bias: xs[2], Opts: tensor.Conv2dOptions{Padding: [2]int{1, 1}, Stride: [2]int{2, 2}}}).Forward(xs[0])
 		}},
-		{Name: "MaxPool2d", Shapes: [][]int{{1, 2, 4, 4}}, Gen: gradcheck.Distinct, F: func(xs []*tensor.Tensor) *tensor.Tensor {
+		{Name: "MaxPool2d", Shapes: [][]int{{1, 2, 4, 4}}, Gen: devicetest.GradDistinct, F: func(xs []*tensor.Tensor) *tensor.Tensor {
 			return nn.NewMaxPool2d(2, 2, 0).Forward(xs[0])
 		}},
 		{Name: "AvgPool2d", Shapes: [][]int{{1, 2, 5, 5}}, F: func(xs []*tensor.Tensor) *tensor.Tensor {
@@ -249,8 +249,8 @@ func TestLayerGradients(t *testing.T) {
 			return bn.Forward(xs[0])
 		}},
 		{Name: "Softmax", Shapes: [][]int{{2, 5}}, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.NewSoftmax(-1).Forward(xs[0]) }},
-		{Name: "ReLU", Shapes: [][]int{{2, 5}}, Gen: gradcheck.AwayFromZero, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.ReLU().Forward(xs[0]) }},
-		{Name: "LeakyReLU", Shapes: [][]int{{2, 5}}, Gen: gradcheck.AwayFromZero, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.LeakyReLU(0.1).Forward(xs[0]) }},
+		{Name: "ReLU", Shapes: [][]int{{2, 5}}, Gen: devicetest.GradAwayFromZero, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.ReLU().Forward(xs[0]) }},
+		{Name: "LeakyReLU", Shapes: [][]int{{2, 5}}, Gen: devicetest.GradAwayFromZero, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.LeakyReLU(0.1).Forward(xs[0]) }},
 		{Name: "Sigmoid", Shapes: [][]int{{2, 5}}, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.Sigmoid().Forward(xs[0]) }},
 		{Name: "Tanh", Shapes: [][]int{{2, 5}}, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.Tanh().Forward(xs[0]) }},
 		{Name: "GELU", Shapes: [][]int{{2, 5}}, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.GELU().Forward(xs[0]) }},
@@ -268,7 +268,7 @@ func TestLayerGradients(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.Name, func(t *testing.T) { gradcheck.Check(t, dev, tc) })
+		t.Run(tc.Name, func(t *testing.T) { devicetest.CheckGradient(t, dev, tc) })
 	}
 }
 

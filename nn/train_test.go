@@ -13,7 +13,7 @@ import (
 
 	"github.com/vkgrad/vkgrad/cpu"
 
-	"github.com/vkgrad/vkgrad/internal/gradcheck"
+	"github.com/vkgrad/vkgrad/device/devicetest"
 	"github.com/vkgrad/vkgrad/nn"
 	"github.com/vkgrad/vkgrad/tensor"
 )
@@ -46,12 +46,12 @@ func TestLossesByHand(t *testing.T) {
 }
 
 func TestLossGradients(t *testing.T) {
-	cases := []gradcheck.Case{
+	cases := []devicetest.GradCase{
 		{Name: "MSE", Shapes: [][]int{{3, 2}, {3, 2}}, F: func(xs []*tensor.Tensor) *tensor.Tensor { return nn.MSE(xs[0], xs[1]) }},
-		{Name: "BCEWithLogits", Shapes: [][]int{{4}}, Gen: gradcheck.AwayFromZero, F: func(xs []*tensor.Tensor) *tensor.Tensor {
+		{Name: "BCEWithLogits", Shapes: [][]int{{4}}, Gen: devicetest.GradAwayFromZero, F: func(xs []*tensor.Tensor) *tensor.Tensor {
 			return nn.BCEWithLogits(xs[0], from([]float32{0, 1, 1, 0}, 4))
 		}},
-		{Name: "MultiMarginLoss", Shapes: [][]int{{3, 4}}, Gen: gradcheck.Distinct, F: func(xs []*tensor.Tensor) *tensor.Tensor {
+		{Name: "MultiMarginLoss", Shapes: [][]int{{3, 4}}, Gen: devicetest.GradDistinct, F: func(xs []*tensor.Tensor) *tensor.Tensor {
 			return nn.MultiMarginLoss(xs[0], from([]float32{1, 3, 0}, 3), 2, 1)
 		}},
 		{Name: "CrossEntropy", Shapes: [][]int{{3, 4}}, F: func(xs []*tensor.Tensor) *tensor.Tensor {
@@ -59,7 +59,7 @@ func TestLossGradients(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.Name, func(t *testing.T) { gradcheck.Check(t, dev, tc) })
+		t.Run(tc.Name, func(t *testing.T) { devicetest.CheckGradient(t, dev, tc) })
 	}
 }
 

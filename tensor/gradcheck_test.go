@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/vkgrad/vkgrad/internal/gradcheck"
 	. "github.com/vkgrad/vkgrad/tensor"
 
 	"github.com/vkgrad/vkgrad/cpu"
@@ -13,42 +12,8 @@ import (
 
 var c = cpu.New()
 
-func TestGradients(t *testing.T) {
-	for _, tc := range gradcheck.Cases(c) {
-		t.Run(tc.Name, func(t *testing.T) { gradcheck.Check(t, c, tc) })
-	}
-}
-
-// TestGradientsCoverEveryOp fails when an op has no gradient case: every
-// unary op and every differentiable binary op of the op tables (so a new
-// one cannot land without one), and the other differentiable ops of
-// package tensor by name.
-func TestGradientsCoverEveryOp(t *testing.T) {
-	names := map[string]bool{}
-	for _, tc := range gradcheck.Cases(c) {
-		names[tc.Name] = true
-	}
-	var want []string
-	for _, op := range device.UnaryOps() {
-		if op != device.UnaryIdentity {
-			want = append(want, "Unary/"+op.String())
-		}
-	}
-	for _, op := range device.BinaryOps() {
-		if op.Info().Differentiable {
-			want = append(want, "Binary/"+op.String())
-		}
-	}
-	want = append(want, "Where",
-		"Sum", "Mean", "Max", "Min", "Softmax", "LogSoftmax", "CrossEntropy", "MatMul", "Linear",
-		"Conv2d", "MaxPool2d", "AvgPool2d", "Dropout", "Reshape", "Transpose", "Permute", "Narrow",
-		"Squeeze", "Unsqueeze", "Expand", "Contiguous", "Concat", "Stack")
-	for _, w := range want {
-		if !names[w] {
-			t.Errorf("no gradient check for %q", w)
-		}
-	}
-}
+// The gradient checks of every op run on the CPU backend in
+// device/devicetest's tests, and on Vulkan in kernels'.
 
 // TestUnaryMethods: each named method applies its op of the table (the
 // gradient checks go through Activate).

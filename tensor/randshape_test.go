@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/vkgrad/vkgrad/internal/gradcheck"
+	"github.com/vkgrad/vkgrad/device/devicetest"
 	"github.com/vkgrad/vkgrad/tensor"
 )
 
@@ -49,8 +49,8 @@ func TestGradientsOnRandomShapes(t *testing.T) {
 		{"GELU", nil, func(xs []*tensor.Tensor) *tensor.Tensor { return xs[0].GELU() }, false},
 		{"Add", nil, func(xs []*tensor.Tensor) *tensor.Tensor { return xs[0].Add(xs[1]) }, true},
 		{"Mul", nil, func(xs []*tensor.Tensor) *tensor.Tensor { return xs[0].Mul(xs[1]) }, true},
-		{"Div", gradcheck.Positive, func(xs []*tensor.Tensor) *tensor.Tensor { return xs[0].Div(xs[1]) }, true},
-		{"Maximum", gradcheck.Distinct, func(xs []*tensor.Tensor) *tensor.Tensor { return xs[0].Maximum(xs[1]) }, true},
+		{"Div", devicetest.GradPositive, func(xs []*tensor.Tensor) *tensor.Tensor { return xs[0].Div(xs[1]) }, true},
+		{"Maximum", devicetest.GradDistinct, func(xs []*tensor.Tensor) *tensor.Tensor { return xs[0].Maximum(xs[1]) }, true},
 	}
 	for trial := 0; trial < 4; trial++ {
 		for _, o := range ops {
@@ -64,8 +64,8 @@ func TestGradientsOnRandomShapes(t *testing.T) {
 					shapes = append(shapes, sb)
 				}
 			}
-			gc := gradcheck.Case{Name: o.name, Shapes: shapes, Gen: o.gen, F: o.f}
-			t.Run(fmt.Sprintf("%s%v", o.name, shapes), func(t *testing.T) { gradcheck.Check(t, c0, gc) })
+			gc := devicetest.GradCase{Name: o.name, Shapes: shapes, Gen: o.gen, F: o.f}
+			t.Run(fmt.Sprintf("%s%v", o.name, shapes), func(t *testing.T) { devicetest.CheckGradient(t, c0, gc) })
 		}
 		// A reduction over a random set of axes, kept or not.
 		s := randShape(r)
@@ -79,9 +79,9 @@ func TestGradientsOnRandomShapes(t *testing.T) {
 		for _, red := range []string{"Sum", "Mean", "Max"} {
 			gen := func(input, i, n int, r *rand.Rand) float32 { return float32(r.NormFloat64()) }
 			if red == "Max" {
-				gen = gradcheck.Distinct
+				gen = devicetest.GradDistinct
 			}
-			rc := gradcheck.Case{Name: red, Shapes: [][]int{s}, Gen: gen, F: func(xs []*tensor.Tensor) *tensor.Tensor {
+			rc := devicetest.GradCase{Name: red, Shapes: [][]int{s}, Gen: gen, F: func(xs []*tensor.Tensor) *tensor.Tensor {
 				switch {
 				case red == "Sum" && keep:
 					return xs[0].SumKeep(axes...)
@@ -96,19 +96,19 @@ func TestGradientsOnRandomShapes(t *testing.T) {
 				}
 				return xs[0].Max(axes...)
 			}}
-			t.Run(fmt.Sprintf("%s%v/axes%v/keep=%v", red, s, axes, keep), func(t *testing.T) { gradcheck.Check(t, c0, rc) })
+			t.Run(fmt.Sprintf("%s%v/axes%v/keep=%v", red, s, axes, keep), func(t *testing.T) { devicetest.CheckGradient(t, c0, rc) })
 		}
 		// A batched product with broadcast batch axes, and a softmax over a
 		// random axis.
 		m, n, k := 1+r.IntN(4), 1+r.IntN(4), 1+r.IntN(4)
 		batch := []int{1 + r.IntN(3)}
-		mm := gradcheck.Case{Name: "MatMul", Shapes: [][]int{append(append([]int{}, batch...), m, k), {k, n}},
+		mm := devicetest.GradCase{Name: "MatMul", Shapes: [][]int{append(append([]int{}, batch...), m, k), {k, n}},
 			F: func(xs []*tensor.Tensor) *tensor.Tensor { return xs[0].MatMul(xs[1]) }}
-		t.Run(fmt.Sprintf("MatMul%v", mm.Shapes), func(t *testing.T) { gradcheck.Check(t, c0, mm) })
+		t.Run(fmt.Sprintf("MatMul%v", mm.Shapes), func(t *testing.T) { devicetest.CheckGradient(t, c0, mm) })
 		ss := randShape(r)
 		axis := r.IntN(len(ss))
-		sm := gradcheck.Case{Name: "Softmax", Shapes: [][]int{ss},
+		sm := devicetest.GradCase{Name: "Softmax", Shapes: [][]int{ss},
 			F: func(xs []*tensor.Tensor) *tensor.Tensor { return xs[0].Softmax(axis) }}
-		t.Run(fmt.Sprintf("Softmax%v/axis%d", ss, axis), func(t *testing.T) { gradcheck.Check(t, c0, sm) })
+		t.Run(fmt.Sprintf("Softmax%v/axis%d", ss, axis), func(t *testing.T) { devicetest.CheckGradient(t, c0, sm) })
 	}
 }

@@ -1,4 +1,4 @@
-package conformance
+package devicetest
 
 import (
 	"fmt"
@@ -122,7 +122,7 @@ func optimizerCases() []Case {
 	var cs []Case
 	add := func(name string, fn func(d device.Device, b []device.Buffer, step int)) {
 		cs = append(cs, Case{
-			Name: "Optimizer/" + name, Bufs: bufs,
+			Name: name, Bufs: bufs,
 			Run: func(d device.Device, b []device.Buffer) {
 				for s := 1; s <= steps; s++ {
 					fn(d, b, s)
@@ -132,7 +132,7 @@ func optimizerCases() []Case {
 		})
 	}
 	for _, p := range []device.SGDParams{{LR: 0.1}, {LR: 0.1, Momentum: 0.9, WeightDecay: 0.01}, {LR: 0.1, Momentum: 0.9, Dampening: 0.1, Nesterov: true}} {
-		add(fmt.Sprintf("SGD%+v", p), func(d device.Device, b []device.Buffer, s int) {
+		add(fmt.Sprintf("SGDStep/%+v", p), func(d device.Device, b []device.Buffer, s int) {
 			q := p
 			q.Step = s
 			var v device.Buffer
@@ -143,14 +143,14 @@ func optimizerCases() []Case {
 		})
 	}
 	for _, p := range []device.AdamParams{{LR: 1e-2, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}, {LR: 1e-2, Beta1: 0.8, Beta2: 0.99, Eps: 1e-7, WeightDecay: 0.1, Decoupled: true}} {
-		add(fmt.Sprintf("Adam%+v", p), func(d device.Device, b []device.Buffer, s int) {
+		add(fmt.Sprintf("AdamStep/%+v", p), func(d device.Device, b []device.Buffer, s int) {
 			q := p
 			q.Step = s
 			d.AdamStep(q, n, b[0], b[1], b[2], b[3])
 		})
 	}
 	for _, p := range []device.RMSpropParams{{LR: 1e-3, Rho: 0.9, Eps: 1e-7}, {LR: 1e-2, Rho: 0.9, Eps: 1e-7, Centered: true, Momentum: 0.5, WeightDecay: 0.01}, {LR: 1e-3, Rho: 0.9, Eps: 1e-7, EpsInsideSqrt: true}} {
-		add(fmt.Sprintf("RMSprop%+v", p), func(d device.Device, b []device.Buffer, _ int) {
+		add(fmt.Sprintf("RMSpropStep/%+v", p), func(d device.Device, b []device.Buffer, _ int) {
 			var ga, buf device.Buffer
 			if p.Centered {
 				ga = b[3]
@@ -161,7 +161,7 @@ func optimizerCases() []Case {
 			d.RMSpropStep(p, n, b[0], b[1], b[2], ga, buf)
 		})
 	}
-	add("AdaGrad", func(d device.Device, b []device.Buffer, s int) {
+	add("AdaGradStep", func(d device.Device, b []device.Buffer, s int) {
 		d.AdaGradStep(device.AdaGradParams{LR: 0.1, Eps: 1e-10, WeightDecay: 0.01, LRDecay: 0.1, Step: s}, n, b[0], b[1], b[2])
 	})
 	return cs

@@ -1,10 +1,25 @@
-// Package conformance is the one test suite every backend passes: a table
-// of ops × shapes (odd sizes, sizes that are not multiples of any tile, size
-// 1, empty where legal) run on a device and on the CPU backend from the same
-// random inputs, compared within each case's stated tolerance. Outputs start
-// as NaN and every buffer carries NaN guard elements past its end, so a
-// missed write or a stray one shows.
-package conformance
+// Package devicetest is the test kit every vkgrad backend passes, as
+// testing/fstest is for file systems and gonum's testblas for BLAS
+// implementations. A backend's tests call
+//
+//	func TestConformance(t *testing.T) { devicetest.Conformance(t, myDevice, cpu.New()) }
+//	func TestGradients(t *testing.T)   { devicetest.Gradients(t, myDevice) }
+//
+// Conformance runs one table of ops × shapes (odd sizes, sizes that are not
+// multiples of any tile, size 1, empty where legal, strided, broadcast and
+// offset views) on the device and on a reference device (the CPU backend)
+// from the same random inputs, and compares them within each op's
+// tolerance class. Outputs start as NaN and every buffer carries NaN guard
+// elements past its end, so a missed write or a stray one shows.
+//
+// Gradients checks every differentiable op of package tensor on the device:
+// the backward pass against central differences of the forward pass.
+//
+// The unary and binary cases of both come from device's op tables, and
+// the package's own tests check that every method of device.Device has
+// conformance cases and every differentiable op a gradient case: an op
+// cannot be added without them.
+package devicetest
 
 import (
 	"math"
@@ -105,7 +120,7 @@ func Const(v float32) func(r *rand.Rand, i int) float32 {
 }
 
 // Run runs every case on dev and on ref and compares them.
-func Run(t *testing.T, dev, ref device.Device) {
+func Conformance(t *testing.T, dev, ref device.Device) {
 	for _, c := range Cases() {
 		t.Run(c.Name, func(t *testing.T) { runCase(t, c, dev, ref) })
 	}

@@ -1,4 +1,4 @@
-package gradcheck
+package devicetest
 
 import (
 	"github.com/vkgrad/vkgrad/device"
@@ -7,7 +7,7 @@ import (
 
 // Cases is the table of every differentiable op of package tensor, as
 // gradient checks on dev.
-func Cases(dev device.Device) []Case {
+func GradCases(dev device.Device) []GradCase {
 	labels := func() *tensor.Tensor { return tensor.FromSlice(dev, []float32{2, 0, 4}, 3) }
 	conv := func(o tensor.Conv2dOptions, bias bool) func(xs []*tensor.Tensor) *tensor.Tensor {
 		return func(xs []*tensor.Tensor) *tensor.Tensor {
@@ -27,22 +27,22 @@ func Cases(dev device.Device) []Case {
 	s23 := [][]int{{2, 3}}
 	// A case per unary op of the op table, its inputs from the op's domain
 	// (alpha 0.1 for LeakyReLU).
-	var cs []Case
+	var cs []GradCase
 	for _, op := range device.UnaryOps() {
 		if op == device.UnaryIdentity {
 			continue
 		}
-		cs = append(cs, Case{"Unary/" + op.String(), [][]int{{3, 4}}, Domain(op.Info().Domain), one(func(x *tensor.Tensor) *tensor.Tensor { return x.Activate(op, 0.1) })})
+		cs = append(cs, GradCase{"Unary/" + op.String(), [][]int{{3, 4}}, GradDomain(op.Info().Domain), one(func(x *tensor.Tensor) *tensor.Tensor { return x.Activate(op, 0.1) })})
 	}
-	return append(cs, []Case{
+	return append(cs, []GradCase{
 		// Binary ops with broadcasting, named by the op table.
 		{"Binary/add", [][]int{{2, 3}, {3}}, nil, two((*tensor.Tensor).Add)},
 		{"Binary/sub", [][]int{{2, 1}, {1, 3}}, nil, two((*tensor.Tensor).Sub)},
 		{"Binary/mul", [][]int{{2, 3, 4}, {3, 1}}, nil, two((*tensor.Tensor).Mul)},
-		{"Binary/div", [][]int{{2, 3}, {2, 3}}, Positive, two((*tensor.Tensor).Div)},
-		{"Binary/max", [][]int{{3, 4}, {4}}, Distinct, two((*tensor.Tensor).Maximum)},
-		{"Binary/min", [][]int{{3, 4}, {3, 1}}, Distinct, two((*tensor.Tensor).Minimum)},
-		{"Binary/pow", [][]int{{2, 3}, {3}}, Positive, two((*tensor.Tensor).Pow)},
+		{"Binary/div", [][]int{{2, 3}, {2, 3}}, GradPositive, two((*tensor.Tensor).Div)},
+		{"Binary/max", [][]int{{3, 4}, {4}}, GradDistinct, two((*tensor.Tensor).Maximum)},
+		{"Binary/min", [][]int{{3, 4}, {3, 1}}, GradDistinct, two((*tensor.Tensor).Minimum)},
+		{"Binary/pow", [][]int{{2, 3}, {3}}, GradPositive, two((*tensor.Tensor).Pow)},
 		{"Where", [][]int{{2, 3}, {3}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor {
 			cond := tensor.FromSlice(dev, []float32{1, 0, 1, 0, 0, 1}, 2, 3)
 			return tensor.Where(cond, a, b)
@@ -53,21 +53,21 @@ func Cases(dev device.Device) []Case {
 		{"RSubScalar", s23, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.RSubScalar(2) })},
 		{"MulScalar", s23, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MulScalar(-3) })},
 		{"DivScalar", s23, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.DivScalar(4) })},
-		{"RDivScalar", s23, Positive, one(func(x *tensor.Tensor) *tensor.Tensor { return x.RDivScalar(3) })},
-		{"PowScalar", s23, Positive, one(func(x *tensor.Tensor) *tensor.Tensor { return x.PowScalar(2.5) })},
-		{"MaximumScalar", s23, AwayFromZero, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MaximumScalar(0) })},
-		{"MinimumScalar", s23, AwayFromZero, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MinimumScalar(0) })},
-		{"Clamp", [][]int{{4, 5}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Clamp(-0.5, 0.6) })},
+		{"RDivScalar", s23, GradPositive, one(func(x *tensor.Tensor) *tensor.Tensor { return x.RDivScalar(3) })},
+		{"PowScalar", s23, GradPositive, one(func(x *tensor.Tensor) *tensor.Tensor { return x.PowScalar(2.5) })},
+		{"MaximumScalar", s23, GradAwayFromZero, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MaximumScalar(0) })},
+		{"MinimumScalar", s23, GradAwayFromZero, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MinimumScalar(0) })},
+		{"Clamp", [][]int{{4, 5}}, GradDistinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Clamp(-0.5, 0.6) })},
 		// Reductions.
 		{"Sum", [][]int{{2, 3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Sum(0, 2) })},
 		{"SumAll", [][]int{{2, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Sum() })},
 		{"SumKeep", [][]int{{2, 3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.SumKeep(1) })},
 		{"Mean", [][]int{{2, 3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Mean(-1) })},
 		{"MeanKeep", [][]int{{2, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MeanKeep(0) })},
-		{"Max", [][]int{{3, 5}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Max(1) })},
-		{"MaxKeep", [][]int{{3, 5}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MaxKeep(0) })},
-		{"Min", [][]int{{2, 3, 4}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Min(0, 2) })},
-		{"MinKeep", [][]int{{4, 3}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MinKeep() })},
+		{"Max", [][]int{{3, 5}}, GradDistinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Max(1) })},
+		{"MaxKeep", [][]int{{3, 5}}, GradDistinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MaxKeep(0) })},
+		{"Min", [][]int{{2, 3, 4}}, GradDistinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Min(0, 2) })},
+		{"MinKeep", [][]int{{4, 3}}, GradDistinct, one(func(x *tensor.Tensor) *tensor.Tensor { return x.MinKeep() })},
 		// Softmax and losses.
 		{"Softmax", [][]int{{3, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Softmax(1) })},
 		{"SoftmaxAxis0", [][]int{{4, 2, 3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Softmax(0) })},
@@ -87,7 +87,7 @@ func Cases(dev device.Device) []Case {
 		{"Linear", [][]int{{3, 4}, {5, 4}, {5}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
 			return tensor.Linear(xs[0], xs[1], xs[2], device.UnaryIdentity, 0)
 		}},
-		{"LinearReLU", [][]int{{2, 3, 4}, {5, 4}, {5}}, AwayFromZero, func(xs []*tensor.Tensor) *tensor.Tensor {
+		{"LinearReLU", [][]int{{2, 3, 4}, {5, 4}, {5}}, GradAwayFromZero, func(xs []*tensor.Tensor) *tensor.Tensor {
 			return tensor.Linear(xs[0], xs[1], xs[2], device.UnaryReLU, 0)
 		}},
 		{"LinearTanhNoBias", [][]int{{3, 4}, {5, 4}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor { return tensor.Linear(xs[0], xs[1], nil, device.UnaryTanh, 0) }},
@@ -101,10 +101,10 @@ func Cases(dev device.Device) []Case {
 		{"Conv2d", [][]int{{2, 2, 5, 5}, {3, 2, 3, 3}, {3}}, nil, conv(tensor.Conv2dOptions{}, true)},
 		{"Conv2dStridePad", [][]int{{1, 2, 6, 5}, {2, 2, 3, 2}}, nil, conv(tensor.Conv2dOptions{Stride: [2]int{2, 1}, Padding: [2]int{1, 1}}, false)},
 		{"Conv2dDilationGroups", [][]int{{2, 4, 6, 6}, {2, 2, 2, 2}, {2}}, nil, conv(tensor.Conv2dOptions{Dilation: [2]int{2, 2}, Groups: 2}, true)},
-		{"MaxPool2d", [][]int{{2, 2, 4, 4}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor {
+		{"MaxPool2d", [][]int{{2, 2, 4, 4}}, GradDistinct, one(func(x *tensor.Tensor) *tensor.Tensor {
 			return tensor.MaxPool2d(x, tensor.Pool2dOptions{Kernel: [2]int{2, 2}})
 		})},
-		{"MaxPool2dOverlapPad", [][]int{{1, 2, 5, 5}}, Distinct, one(func(x *tensor.Tensor) *tensor.Tensor {
+		{"MaxPool2dOverlapPad", [][]int{{1, 2, 5, 5}}, GradDistinct, one(func(x *tensor.Tensor) *tensor.Tensor {
 			return tensor.MaxPool2d(x, tensor.Pool2dOptions{Kernel: [2]int{3, 3}, Stride: [2]int{2, 2}, Padding: [2]int{1, 1}})
 		})},
 		{"AvgPool2d", [][]int{{2, 2, 4, 6}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
