@@ -62,7 +62,7 @@ func BenchmarkGEMM(b *testing.B) {
 		flops := 2 * float64(n) * float64(n) * float64(n)
 		p := device.GemmParams{M: n, N: n, K: n, Alpha: 1,
 			A: device.Matrix{Buf: a, LD: n}, B: device.Matrix{Buf: bb, LD: n}, C: device.Matrix{Buf: c, LD: n}}
-		naive := d.pipeline("gemm_naive", 3, 3, d.wg)
+		naive := d.pipeline("gemm_naive", d.wg)
 		for _, kind := range []string{"tiled", "naive"} {
 			b.Run(fmt.Sprintf("n=%d/%s", n, kind), func(b *testing.B) {
 				for range b.N {

@@ -48,7 +48,7 @@ func (c *convPlan) colPush(total, off int) push {
 // im2col fills col [nb][C*KH*KW][OH*OW] from images n0..n0+nb-1 of x.
 func (d *Device) im2col(c *convPlan, col, x *vulkan.Buffer, n0, nb int) {
 	total := nb * c.p.C * c.kk * c.ohw
-	p := d.pipeline("im2col", 2, 15, d.wg)
+	p := d.pipeline("im2col", d.wg)
 	d.dispatch(p, d.elems(total), c.colPush(total, n0*c.inSize), 1, col, x)
 }
 
@@ -103,7 +103,7 @@ func (d *Device) Conv2dBackwardData(p device.Conv2dParams, dx, dy, w device.Buff
 				C: device.Matrix{Buf: col, Offset: g * c.cg * c.kk * c.ohw, LD: c.ohw, BatchStride: p.C * c.kk * c.ohw}}, false)
 		}
 		total := nb * c.inSize
-		pl := d.pipeline("col2im", 2, 15, d.wg)
+		pl := d.pipeline("col2im", d.wg)
 		d.dispatch(pl, d.elems(total), c.colPush(total, n0*c.inSize), 1, dxb, col)
 	}
 }
@@ -170,7 +170,7 @@ func (d *Device) MaxPool2d(p device.Pool2dParams, dst, indices, x device.Buffer)
 	if nOut == 0 {
 		return
 	}
-	pl := d.pipeline("pool", 3, 11, d.wg, 1, 0)
+	pl := d.pipeline("pool", d.wg, 1, 0)
 	d.dispatch(pl, d.elems(nOut), poolPush(p, nOut), 2, d.buf("MaxPool2d", dst), d.buf("MaxPool2d", indices), d.buf("MaxPool2d", x))
 }
 
@@ -181,7 +181,7 @@ func (d *Device) MaxPool2dBackward(p device.Pool2dParams, dx, dy, indices device
 	if nIn == 0 {
 		return
 	}
-	pl := d.pipeline("pool_bw", 3, 11, d.wg, 1, 0)
+	pl := d.pipeline("pool_bw", d.wg, 1, 0)
 	d.dispatch(pl, d.elems(nIn), poolPush(p, nIn), 1, d.buf("MaxPool2dBackward", dx), d.buf("MaxPool2dBackward", dy), d.buf("MaxPool2dBackward", indices))
 }
 
@@ -192,7 +192,7 @@ func (d *Device) AvgPool2d(p device.Pool2dParams, dst, x device.Buffer) {
 		return
 	}
 	y := d.buf("AvgPool2d", dst)
-	pl := d.pipeline("pool", 3, 11, d.wg, 0, b2u(p.CountIncludePad))
+	pl := d.pipeline("pool", d.wg, 0, b2u(p.CountIncludePad))
 	// The index binding is unused by average pooling: bind the output.
 	d.dispatch(pl, d.elems(nOut), poolPush(p, nOut), 1, y, y, d.buf("AvgPool2d", x))
 }
@@ -204,6 +204,6 @@ func (d *Device) AvgPool2dBackward(p device.Pool2dParams, dx, dy device.Buffer) 
 		return
 	}
 	g := d.buf("AvgPool2dBackward", dy)
-	pl := d.pipeline("pool_bw", 3, 11, d.wg, 0, b2u(p.CountIncludePad))
+	pl := d.pipeline("pool_bw", d.wg, 0, b2u(p.CountIncludePad))
 	d.dispatch(pl, d.elems(nIn), poolPush(p, nIn), 1, d.buf("AvgPool2dBackward", dx), g, g)
 }

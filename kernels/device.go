@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/vkgrad/vkgrad/device"
@@ -35,8 +34,6 @@ type Device struct {
 	// wg is the workgroup size of elementwise and reduction kernels.
 	wg      uint32
 	gemm    gemmPresets
-	pipesMu sync.Mutex
-	pipes   map[pipelineKey]*vulkan.Pipeline
 	// busy is how many workgroups keep the device busy (busyTarget):
 	// GEMM tiles and split-K aim for it; busyWhy says where it comes from.
 	busy    int
@@ -65,7 +62,7 @@ func newDevice(rt *vulkan.Runtime) *Device {
 		wg /= 2
 	}
 	busy, why := busyTarget(p.Type, p.VendorID, p.ComputeUnits, runtime.NumCPU())
-	return &Device{rt: rt, wg: wg, gemm: choosePresets(p), busy: busy, busyWhy: why, sharedMem: p.MaxSharedMemory, pipes: map[pipelineKey]*vulkan.Pipeline{}}
+	return &Device{rt: rt, wg: wg, gemm: choosePresets(p), busy: busy, busyWhy: why, sharedMem: p.MaxSharedMemory}
 }
 
 // Runtime returns the device's Vulkan runtime (for profiling and tests).
@@ -205,7 +202,7 @@ func (d *Device) PeakFLOPS() (float64, error) {
 	n := groups * int(d.wg)
 	out := d.scratch(n)
 	defer d.rt.Release(out)
-	p := d.pipeline("fma_peak", 1, 3, d.wg)
+	p := d.pipeline("fma_peak", d.wg)
 	timed := func(iters int) (time.Duration, error) {
 		g0 := d.GPUTime()
 		start := time.Now()

@@ -40,7 +40,7 @@ func (d *Device) strided1(op device.UnaryOp, alpha float32, shape []int, dst, x 
 	if device.NumElements(shape) == 0 {
 		return
 	}
-	p := d.pipeline("unary", 2, 2+3*maxRank+3, d.wg, uint32(op))
+	p := d.pipeline("unary", d.wg, uint32(op))
 	ms, st := device.MergeDims(shape, dst.Strides, x.Strides)
 	splitOuter(ms, st, maxRank, func(sh []int, st [][]int, offs []int) {
 		n := device.NumElements(sh)
@@ -64,7 +64,7 @@ func (d *Device) UnaryBackward(op device.UnaryOp, alpha float32, shape []int, dx
 	if n == 0 {
 		return
 	}
-	p := d.pipeline("unary_bw", 3, 3+3*maxRank+3, d.wg, uint32(op))
+	p := d.pipeline("unary_bw", d.wg, uint32(op))
 	ms, st := device.MergeDims(shape, device.ContiguousStrides(shape), z.Strides, dy.Strides)
 	splitOuter(ms, st, maxRank, func(sh []int, st [][]int, offs []int) {
 		m := device.NumElements(sh)
@@ -100,7 +100,7 @@ func (d *Device) binary(op device.BinaryOp, shape []int, out *vulkan.Buffer, a, 
 	if device.NumElements(shape) == 0 {
 		return
 	}
-	p := d.pipeline("binary", 3, 3+3*maxRank+3, d.wg, uint32(op), mode)
+	p := d.pipeline("binary", d.wg, uint32(op), mode)
 	ms, st := device.MergeDims(shape, device.ContiguousStrides(shape), a.Strides, b.Strides)
 	splitOuter(ms, st, maxRank, func(sh []int, st [][]int, offs []int) {
 		m := device.NumElements(sh)
@@ -121,7 +121,7 @@ func (d *Device) Where(shape []int, dst device.Buffer, cond, a, b device.Strided
 	if n == 0 {
 		return
 	}
-	p := d.pipeline("where", 4, 3+4*maxRankWhere+3, d.wg)
+	p := d.pipeline("where", d.wg)
 	ms, st := device.MergeDims(shape, device.ContiguousStrides(shape), cond.Strides, a.Strides, b.Strides)
 	splitOuter(ms, st, maxRankWhere, func(sh []int, st [][]int, offs []int) {
 		m := device.NumElements(sh)

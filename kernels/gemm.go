@@ -145,7 +145,7 @@ func (d *Device) gemmOp(p device.GemmParams, rowBias bool) {
 	if d.gemmTune.stages > 0 {
 		stages = d.gemmTune.stages
 	}
-	pipe := d.pipeline("gemm", 4, 17, uint32(t.invocations()), uint32(t.bm), uint32(t.bn), uint32(t.bk), uint32(t.tm), uint32(t.tn),
+	pipe := d.pipeline("gemm", uint32(t.invocations()), uint32(t.bm), uint32(t.bn), uint32(t.bk), uint32(t.tm), uint32(t.tn),
 		b2u(p.TransA), b2u(p.TransB), biasMode, uint32(p.Act), b2u(hasBeta), uint32(stages))
 	for base := 0; base < batches; base += 65535 {
 		nb := min(batches-base, 65535)

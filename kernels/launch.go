@@ -43,30 +43,11 @@ func (p push) arr(vals []int, n int) push {
 	return p
 }
 
-// pipelineKey identifies a pipeline: a shader and its specialization.
-type pipelineKey struct {
-	name string
-	n    int
-	spec [12]uint32
-}
-
 // pipeline returns the pipeline of shader name with the given
-// specialization (constant 0 is always the workgroup size), from the
-// device's cache after the first use: recording a dispatch must stay cheap.
-func (d *Device) pipeline(name string, bindings, pushWords int, spec ...uint32) *vulkan.Pipeline {
-	k := pipelineKey{name: name, n: len(spec)}
-	if len(spec) > len(k.spec) {
-		panic(fmt.Sprintf("vulkan: %s: %d specialization constants", name, len(spec)))
-	}
-	copy(k.spec[:], spec)
-	d.pipesMu.Lock()
-	defer d.pipesMu.Unlock()
-	if p, ok := d.pipes[k]; ok {
-		return p
-	}
-	p := d.rt.Pipeline(vulkan.PipelineSpec{Name: name, SPIRV: shaders.SPIRV(name), Bindings: bindings, PushSize: 4 * pushWords, Spec: spec})
-	d.pipes[k] = p
-	return p
+// specialization (constant 0 is always the workgroup size); its bindings
+// and push-constant size come from the shader's SPIR-V.
+func (d *Device) pipeline(name string, spec ...uint32) *vulkan.Pipeline {
+	return d.rt.Pipeline(name, shaders.SPIRV, spec...)
 }
 
 // grid returns a 2-D grid of workgroups covering groups workgroups within

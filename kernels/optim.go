@@ -29,7 +29,7 @@ func (d *Device) step(op string, alg uint32, n int, param, grad device.Buffer, s
 	if n == 0 {
 		return
 	}
-	p := d.pipeline("optim", 5, 9, d.wg, alg)
+	p := d.pipeline("optim", d.wg, alg)
 	pc := push(nil).u(n).u(flags).f(lr).f(wd)
 	for i := 0; i < 5; i++ {
 		v := float32(0)

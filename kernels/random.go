@@ -12,7 +12,7 @@ func (d *Device) Arange(dst device.Buffer, n int, start, step float32) {
 	if n == 0 {
 		return
 	}
-	p := d.pipeline("arange", 1, 3, d.wg)
+	p := d.pipeline("arange", d.wg)
 	d.dispatch(p, d.elems(n), push(nil).u(n).f(start).f(step), 1, out)
 }
 
@@ -21,7 +21,7 @@ func (d *Device) random(op string, mode uint32, dst device.Buffer, n int, seed, 
 	if n == 0 {
 		return
 	}
-	p := d.pipeline("random", 1, 7, d.wg, mode)
+	p := d.pipeline("random", d.wg, mode)
 	pc := push(nil).u(n).u(int(uint32(seed))).u(int(seed >> 32)).u(int(uint32(offset))).u(int(offset >> 32)).f(p0).f(p1)
 	d.dispatch(p, d.elems(n), pc, 1, out)
 }

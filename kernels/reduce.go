@@ -90,7 +90,7 @@ func (d *Device) reducePass(op uint32, dst, src *vulkan.Buffer, nOut, nRed, part
 		shader = "reduce_sg" // subgroup operations first
 	}
 	perThread := parts == 0 // an invocation per output
-	p := d.pipeline(shader, 2, 5+2*maxRankReduce+1+2*maxRankReduce+2, d.wg, op, b2u(perThread))
+	p := d.pipeline(shader, d.wg, op, b2u(perThread))
 	groups := grid(nOut * parts)
 	if perThread {
 		groups, parts = d.elems(nOut), 1
@@ -124,7 +124,7 @@ func (d *Device) ArgReduce(op device.ArgOp, shape []int, axis int, dst device.Bu
 	if len(ks) > maxRankArg {
 		panic(fmt.Sprintf("vulkan: ArgReduce: shape %v keeps %d axes after merging; at most %d", shape, len(ks), maxRankArg))
 	}
-	p := d.pipeline("argreduce", 2, 4+2*maxRankArg+1, d.wg, uint32(op))
+	p := d.pipeline("argreduce", d.wg, uint32(op))
 	pc := push(nil).u(nOut).u(shape[axis]).u(src.Strides[axis]).
 		u(len(ks)).arr(ks, maxRankArg).arr(kst[1], maxRankArg).u(src.Offset)
 	d.dispatch(p, d.elems(nOut), pc, 1, out, sb)

@@ -28,7 +28,7 @@ func (d *Device) Softmax(log bool, outer, n, inner int, dst, src device.Buffer) 
 		return
 	}
 	wg, g, perThread := d.rowLaunch(outer*inner, n)
-	p := d.pipeline(d.sg("softmax"), 2, 3, wg, b2u(log), perThread)
+	p := d.pipeline(d.sg("softmax"), wg, b2u(log), perThread)
 	d.dispatch(p, g, push(nil).u(outer*inner).u(n).u(inner), 1, y, x)
 }
 
@@ -43,7 +43,7 @@ func (d *Device) SoftmaxBackward(log bool, outer, n, inner int, dx, y, dy device
 		return
 	}
 	wg, g, perThread := d.rowLaunch(outer*inner, n)
-	p := d.pipeline(d.sg("softmax_bw"), 3, 3, wg, b2u(log), perThread)
+	p := d.pipeline(d.sg("softmax_bw"), wg, b2u(log), perThread)
 	d.dispatch(p, g, push(nil).u(outer*inner).u(n).u(inner), 1, out, yb, gb)
 }
 
@@ -70,9 +70,9 @@ func (d *Device) SoftmaxCrossEntropy(batch, classes, ignoreIndex int, loss, grad
 	count := d.scratch(1)
 	defer d.rt.Release(count)
 	if batch > 0 {
-		d.dispatch(d.pipeline("ce_count", 2, 2, d.wg), grid(1), push(nil).u(batch).i(ignoreIndex), 1, count, yb)
+		d.dispatch(d.pipeline("ce_count", d.wg), grid(1), push(nil).u(batch).i(ignoreIndex), 1, count, yb)
 		wg, g, perThread := d.rowLaunch(batch, classes)
-		p := d.pipeline(d.sg("softmax_ce"), 6, 3, wg, b2u(grad != nil), perThread)
+		p := d.pipeline(d.sg("softmax_ce"), wg, b2u(grad != nil), perThread)
 		nw := 3
 		if grad == nil {
 			nw = 2

@@ -8,24 +8,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"unsafe"
 
 	vk "github.com/goki/vulkan"
 )
 
-// PipelineSpec describes a compute pipeline: a SPIR-V module whose entry
-// point is main, with Bindings storage buffers at set 0 (bound by push
-// descriptors), PushSize bytes of push constants and the values of its
-// specialization constants (constant_id 0, 1, ...; 4 bytes each). Buffers
-// are bound with push descriptors where the device has them and with
-// descriptor sets from per-batch pools where it does not.
-type PipelineSpec struct {
-	Name     string
-	SPIRV    []byte
-	Bindings int
-	PushSize int
-	Spec     []uint32
+// maxSpec is the most specialization constants a pipeline takes.
+const maxSpec = 16
+
+// pipelineKey identifies a pipeline: a shader and its specialization.
+type pipelineKey struct {
+	name string
+	n    int
+	spec [maxSpec]uint32
 }
 
 // Pipeline is a compute pipeline ready to dispatch.
@@ -44,7 +39,7 @@ func (p *Pipeline) Name() string { return p.name }
 
 type pipelines struct {
 	r       *Runtime
-	byKey   map[string]*Pipeline
+	byKey   map[pipelineKey]*Pipeline
 	cache   vk.PipelineCache
 	path    string
 	created int
@@ -65,7 +60,7 @@ func cacheDir() string {
 
 func (ps *pipelines) init(r *Runtime) {
 	ps.r = r
-	ps.byKey = map[string]*Pipeline{}
+	ps.byKey = map[pipelineKey]*Pipeline{}
 	var initial []byte
 	if os.Getenv("VKGRAD_PIPELINE_CACHE") != "0" {
 		if dir := cacheDir(); dir != "" {
@@ -138,53 +133,62 @@ func (ps *pipelines) destroy() {
 // CachePath is the file the pipeline cache is kept in ("" when none).
 func (r *Runtime) CachePath() string { return r.pipelines.path }
 
-// Pipeline returns the pipeline for spec, creating it on first use. A spec
-// that does not build is a bug in vkgrad: it panics.
-func (r *Runtime) Pipeline(spec PipelineSpec) *Pipeline {
-	defer r.lock("Pipeline")()
-	var key strings.Builder
-	key.WriteString(spec.Name)
-	for _, v := range spec.Spec {
-		fmt.Fprintf(&key, ",%d", v)
+// Pipeline returns the compute pipeline of shader name with the given
+// specialization constants (constant_id 0, 1, ...; constant 0 is the
+// workgroup size), from the runtime's one cache after the first use, so
+// that recording a dispatch stays cheap. On a miss, source(name) gives the
+// SPIR-V, whose bindings and push-constant size are read from the module
+// itself (Reflect). A shader that does not build, or whose specialization
+// constants are not all given, is a bug in vkgrad: it panics.
+func (r *Runtime) Pipeline(name string, source func(string) []byte, spec ...uint32) *Pipeline {
+	k := pipelineKey{name: name, n: len(spec)}
+	if len(spec) > maxSpec {
+		panic(fmt.Sprintf("vulkan: pipeline %s: %d specialization constants, at most %d", name, len(spec), maxSpec))
 	}
-	k := key.String()
+	copy(k.spec[:], spec)
+	defer r.lock("Pipeline")()
 	if p, ok := r.pipelines.byKey[k]; ok {
 		return p
 	}
-	p, err := r.pipelines.build(spec, k)
+	label := name
+	for _, v := range spec {
+		label += fmt.Sprintf(",%d", v)
+	}
+	p, err := r.pipelines.build(name, label, source(name), spec)
 	if err != nil {
-		panic(fmt.Sprintf("vulkan: pipeline %s: %v", k, err))
+		panic(fmt.Sprintf("vulkan: pipeline %s: %v", label, err))
 	}
 	r.pipelines.byKey[k] = p
 	r.pipelines.created++
 	return p
 }
 
-func (ps *pipelines) build(spec PipelineSpec, name string) (*Pipeline, error) {
+func (ps *pipelines) build(name, label string, spv []byte, spec []uint32) (*Pipeline, error) {
 	d := ps.r.dev
-	spv := spec.SPIRV
-	if len(spv) < 20 || len(spv)%4 != 0 || spv[0] != 0x03 || spv[1] != 0x02 || spv[2] != 0x23 || spv[3] != 0x07 {
-		return nil, fmt.Errorf("not SPIR-V (%d bytes)", len(spv))
+	l, err := Reflect(spv)
+	if err != nil {
+		return nil, err
 	}
-	if spec.Bindings > len(dispatchArgs{}.bufs) {
-		return nil, fmt.Errorf("%d bindings, at most %d", spec.Bindings, len(dispatchArgs{}.bufs))
+	for _, id := range l.SpecIDs {
+		if int(id) >= len(spec) {
+			return nil, fmt.Errorf("the shader has specialization constant %d; %d given", id, len(spec))
+		}
 	}
-	if uint32(spec.PushSize) > ps.r.props.MaxPushConstants {
-		return nil, fmt.Errorf("%d bytes of push constants, the device allows %d", spec.PushSize, ps.r.props.MaxPushConstants)
+	if l.Bindings > len(dispatchArgs{}.bufs) {
+		return nil, fmt.Errorf("%d bindings, at most %d", l.Bindings, len(dispatchArgs{}.bufs))
+	}
+	if uint32(l.PushSize) > ps.r.props.MaxPushConstants {
+		return nil, fmt.Errorf("%d bytes of push constants, the device allows %d", l.PushSize, ps.r.props.MaxPushConstants)
 	}
 	if ps.r.props.PreserveNaN {
-		var err error
 		if spv, err = PreserveNaNInf(spv); err != nil {
 			return nil, err
 		}
 	}
-	p := &Pipeline{name: name, bindings: spec.Bindings, pushSize: spec.PushSize}
+	p := &Pipeline{name: label, bindings: l.Bindings, pushSize: l.PushSize}
 	code := make([]uint32, len(spv)/4)
 	copy(unsafe.Slice((*byte)(unsafe.Pointer(&code[0])), len(spv)), spv)
-	if len(spec.Spec) > 32 {
-		return nil, fmt.Errorf("%d specialization constants, at most 32", len(spec.Spec))
-	}
-	module, dsl, layout, pipe, res := createPipeline(ps.r.fns, unsafe.Pointer(d), unsafe.Pointer(ps.cache), code, spec.Bindings, spec.PushSize, spec.Spec, ps.r.pushDesc)
+	module, dsl, layout, pipe, res := createPipeline(ps.r.fns, unsafe.Pointer(d), unsafe.Pointer(ps.cache), code, l.Bindings, l.PushSize, spec, ps.r.pushDesc)
 	if err := vkErr(vk.Result(res), "creating the pipeline"); err != nil {
 		return nil, err
 	}
@@ -200,8 +204,8 @@ func (r *Runtime) Dispatch(p *Pipeline, bufs []*Buffer, writes []bool, push []by
 	if len(bufs) != p.bindings || len(writes) != len(bufs) {
 		panic(fmt.Sprintf("vulkan: dispatch %s: %d buffers for %d bindings", p.name, len(bufs), p.bindings))
 	}
-	if len(push) > p.pushSize {
-		panic(fmt.Sprintf("vulkan: dispatch %s: %d bytes of push constants for %d", p.name, len(push), p.pushSize))
+	if len(push) != p.pushSize {
+		panic(fmt.Sprintf("vulkan: dispatch %s: %d bytes of push constants, the shader declares %d", p.name, len(push), p.pushSize))
 	}
 	for _, g := range groups {
 		if g == 0 {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/vkgrad/vkgrad/shaders"
@@ -42,6 +43,29 @@ func TestPreserveNaNInf(t *testing.T) {
 	for _, bad := range [][]byte{nil, []byte("not spir-v at all"), shaders.SPIRV("unary")[:22]} {
 		if _, err := PreserveNaNInf(bad); err == nil {
 			t.Errorf("PreserveNaNInf accepted %d bytes of garbage", len(bad))
+		}
+	}
+}
+
+// Reflect reads what the shaders declare: a few checked by hand, and
+// every shader parses with bindings 0..n-1 and a push block within the
+// 128 bytes Vulkan guarantees.
+func TestReflect(t *testing.T) {
+	for name, want := range map[string]Layout{
+		"gemm":       {Bindings: 4, PushSize: 17 * 4, SpecIDs: []uint32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}},
+		"ce_count":   {Bindings: 2, PushSize: 8, SpecIDs: []uint32{0}}, // the unused PER_THREAD is optimized away
+		"softmax_ce": {Bindings: 6, PushSize: 12, SpecIDs: []uint32{0, 1, 2}},
+		"fma_peak":   {Bindings: 1, PushSize: 12, SpecIDs: []uint32{0}},
+	} {
+		got, err := Reflect(shaders.SPIRV(name))
+		if err != nil || got.Bindings != want.Bindings || got.PushSize != want.PushSize || !slices.Equal(got.SpecIDs, want.SpecIDs) {
+			t.Errorf("%s: %+v, %v; want %+v", name, got, err, want)
+		}
+	}
+	for _, name := range shaders.Names() {
+		l, err := Reflect(shaders.SPIRV(name))
+		if err != nil || l.Bindings == 0 || l.PushSize > 128 || l.PushSize%4 != 0 {
+			t.Errorf("%s: %+v, %v", name, l, err)
 		}
 	}
 }
