@@ -32,8 +32,8 @@ func (driver) Open(o device.OpenOptions) (device.Device, error) {
 type Device struct {
 	rt *vulkan.Runtime
 	// wg is the workgroup size of elementwise and reduction kernels.
-	wg      uint32
-	gemm    gemmPresets
+	wg   uint32
+	gemm gemmPresets
 	// busy is how many workgroups keep the device busy (busyTarget):
 	// GEMM tiles and split-K aim for it; busyWhy says where it comes from.
 	busy    int
