@@ -40,6 +40,140 @@ static void *vkg_load(const char *name) {
 }
 static const char *vkg_load_error(void) { return vkg_err; }
 
+// ---- instance and device creation, enumerations ----
+//
+// The Go binding converts the arrays in these calls' arguments into C
+// memory that a finalizer may free while the call still reads it; here
+// every argument is C memory the caller owns.
+
+typedef struct { uint32_t sType; const void *pNext; const char *appName; uint32_t appVersion; const char *engineName; uint32_t engineVersion; uint32_t apiVersion; } vkg_app_info;
+typedef struct {
+	uint32_t sType; const void *pNext; uint32_t flags; const vkg_app_info *app;
+	uint32_t layerCount; const char *const *layers; uint32_t extCount; const char *const *exts;
+} vkg_instance_info;
+typedef int32_t (*vkg_create_instance_t)(const vkg_instance_info *, const void *, void **);
+
+static int32_t vkg_create_instance(uint32_t apiVersion, uint32_t flags, const void *pnext, const char *const *layers, int nlayers, const char *const *exts, int nexts, void **inst) {
+	vkg_create_instance_t f = (vkg_create_instance_t)vkg_gipa(NULL, "vkCreateInstance");
+	if (!f) return -3; // VK_ERROR_INITIALIZATION_FAILED
+	vkg_app_info app;
+	memset(&app, 0, sizeof app);
+	app.sType = 0; // APPLICATION_INFO
+	app.appName = "vkgrad";
+	app.engineName = "vkgrad";
+	app.apiVersion = apiVersion;
+	vkg_instance_info ci;
+	memset(&ci, 0, sizeof ci);
+	ci.sType = 1; // INSTANCE_CREATE_INFO
+	ci.pNext = pnext;
+	ci.flags = flags;
+	ci.app = &app;
+	ci.layerCount = nlayers;
+	ci.layers = layers;
+	ci.extCount = nexts;
+	ci.exts = exts;
+	return f(&ci, NULL, inst);
+}
+
+typedef struct { uint32_t sType; const void *pNext; uint32_t flags; uint32_t family; uint32_t count; const float *priorities; } vkg_queue_info;
+typedef struct {
+	uint32_t sType; const void *pNext; uint32_t flags;
+	uint32_t queueInfoCount; const vkg_queue_info *queueInfos;
+	uint32_t layerCount; const char *const *layers;
+	uint32_t extCount; const char *const *exts;
+	const void *features;
+} vkg_device_info;
+typedef int32_t (*vkg_create_device_t)(void *, const vkg_device_info *, const void *, void **);
+
+static int32_t vkg_create_device(void *inst, void *pd, uint32_t family, const char *const *exts, int nexts, void **dev) {
+	vkg_create_device_t f = (vkg_create_device_t)vkg_gipa(inst, "vkCreateDevice");
+	if (!f) return -3;
+	float priority = 1.0f;
+	vkg_queue_info q;
+	memset(&q, 0, sizeof q);
+	q.sType = 2; // DEVICE_QUEUE_CREATE_INFO
+	q.family = family;
+	q.count = 1;
+	q.priorities = &priority;
+	vkg_device_info ci;
+	memset(&ci, 0, sizeof ci);
+	ci.sType = 3; // DEVICE_CREATE_INFO
+	ci.queueInfoCount = 1;
+	ci.queueInfos = &q;
+	ci.extCount = nexts;
+	ci.exts = exts;
+	return f(pd, &ci, NULL, dev);
+}
+
+// VkQueueFamilyProperties: flags, count, timestampValidBits, a 3-D extent.
+typedef struct { uint32_t flags, count, timestampBits, gw, gh, gd; } vkg_qf_props;
+typedef void (*vkg_qf_t)(void *, uint32_t *, vkg_qf_props *);
+
+// vkg_queue_families writes up to cap families' flags and timestamp bits
+// and returns how many families there are.
+static int vkg_queue_families(void *inst, void *pd, uint32_t *flags, uint32_t *tsbits, int cap) {
+	vkg_qf_t f = (vkg_qf_t)vkg_gipa(inst, "vkGetPhysicalDeviceQueueFamilyProperties");
+	if (!f) return 0;
+	uint32_t n = 0;
+	f(pd, &n, NULL);
+	if (n == 0) return 0;
+	vkg_qf_props *p = calloc(n, sizeof *p);
+	if (!p) return 0;
+	f(pd, &n, p);
+	for (uint32_t i = 0; i < n && (int)i < cap; i++) {
+		flags[i] = p[i].flags;
+		tsbits[i] = p[i].timestampBits;
+	}
+	free(p);
+	return (int)n;
+}
+
+// VkExtensionProperties: a name of 256 chars and a version; layers have
+// two versions and a description besides.
+typedef int32_t (*vkg_enum_iext_t)(const char *, uint32_t *, void *);
+typedef int32_t (*vkg_enum_dext_t)(void *, const char *, uint32_t *, void *);
+typedef int32_t (*vkg_enum_layers_t)(uint32_t *, void *);
+
+// vkg_has_name reports whether one of n records of size sz starts with the
+// name.
+static int vkg_has_name(const char *recs, uint32_t n, size_t sz, const char *name) {
+	for (uint32_t i = 0; i < n; i++) {
+		if (strncmp(recs + i * sz, name, 256) == 0) return 1;
+	}
+	return 0;
+}
+
+// vkg_has_extension looks for an instance extension (pd NULL) or a device
+// extension of pd.
+static int vkg_has_extension(void *inst, void *pd, const char *name) {
+	uint32_t n = 0;
+	char *recs = NULL;
+	int found = 0;
+	if (pd) {
+		vkg_enum_dext_t f = (vkg_enum_dext_t)vkg_gipa(inst, "vkEnumerateDeviceExtensionProperties");
+		if (!f || f(pd, NULL, &n, NULL) != 0 || n == 0) return 0;
+		recs = calloc(n, 260);
+		if (recs && f(pd, NULL, &n, recs) >= 0) found = vkg_has_name(recs, n, 260, name);
+	} else {
+		vkg_enum_iext_t f = (vkg_enum_iext_t)vkg_gipa(NULL, "vkEnumerateInstanceExtensionProperties");
+		if (!f || f(NULL, &n, NULL) != 0 || n == 0) return 0;
+		recs = calloc(n, 260);
+		if (recs && f(NULL, &n, recs) >= 0) found = vkg_has_name(recs, n, 260, name);
+	}
+	free(recs);
+	return found;
+}
+
+static int vkg_has_layer(const char *name) {
+	vkg_enum_layers_t f = (vkg_enum_layers_t)vkg_gipa(NULL, "vkEnumerateInstanceLayerProperties");
+	uint32_t n = 0;
+	if (!f || f(&n, NULL) != 0 || n == 0) return 0;
+	char *recs = calloc(n, 520);
+	int found = recs && f(&n, recs) >= 0 && vkg_has_name(recs, n, 520, name);
+	free(recs);
+	return found;
+}
+
 // ---- debug messenger: messages go to a ring the Go side drains ----
 
 typedef struct {
@@ -648,6 +782,73 @@ func loadDeviceFns(inst, dev unsafe.Pointer) (unsafe.Pointer, error) {
 }
 
 func freeFns(f unsafe.Pointer) { C.free(f) }
+
+// cStrings copies names into C memory; free releases it.
+func cStrings(names []string) (arr **C.char, n C.int, free func()) {
+	if len(names) == 0 {
+		return nil, 0, func() {}
+	}
+	p := (**C.char)(C.calloc(C.size_t(len(names)), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+	a := unsafe.Slice(p, len(names))
+	for i, s := range names {
+		a[i] = C.CString(s)
+	}
+	return p, C.int(len(names)), func() {
+		for _, c := range a {
+			C.free(unsafe.Pointer(c))
+		}
+		C.free(unsafe.Pointer(p))
+	}
+}
+
+// createInstanceC creates an instance with the given layers, extensions,
+// flags and pNext chain (C memory), all arguments in C memory.
+func createInstanceC(apiVersion, flags uint32, pnext unsafe.Pointer, layers, exts []string) (unsafe.Pointer, int32) {
+	ls, nl, freeL := cStrings(layers)
+	defer freeL()
+	es, ne, freeE := cStrings(exts)
+	defer freeE()
+	var inst unsafe.Pointer
+	res := C.vkg_create_instance(C.uint32_t(apiVersion), C.uint32_t(flags), pnext, ls, nl, es, ne, &inst)
+	return inst, int32(res)
+}
+
+// createDeviceC creates a device with one queue of family and the given
+// extensions.
+func createDeviceC(inst, pd unsafe.Pointer, family uint32, exts []string) (unsafe.Pointer, int32) {
+	es, ne, freeE := cStrings(exts)
+	defer freeE()
+	var dev unsafe.Pointer
+	res := C.vkg_create_device(inst, pd, C.uint32_t(family), es, ne, &dev)
+	return dev, int32(res)
+}
+
+// queueFamilies returns each queue family's flags and timestamp bits.
+func queueFamilies(inst, pd unsafe.Pointer) (flags, tsBits []uint32) {
+	const maxFamilies = 64
+	var f, b [maxFamilies]C.uint32_t
+	n := int(C.vkg_queue_families(inst, pd, &f[0], &b[0], maxFamilies))
+	n = min(n, maxFamilies)
+	for i := range n {
+		flags = append(flags, uint32(f[i]))
+		tsBits = append(tsBits, uint32(b[i]))
+	}
+	return flags, tsBits
+}
+
+// hasExtensionC reports an instance extension (pd nil) or a device
+// extension of pd.
+func hasExtensionC(inst, pd unsafe.Pointer, name string) bool {
+	c := C.CString(name)
+	defer C.free(unsafe.Pointer(c))
+	return C.vkg_has_extension(inst, pd, c) != 0
+}
+
+func hasLayerC(name string) bool {
+	c := C.CString(name)
+	defer C.free(unsafe.Pointer(c))
+	return C.vkg_has_layer(c) != 0
+}
 
 func fns(f unsafe.Pointer) *C.vkg_fns { return (*C.vkg_fns)(f) }
 

@@ -8,6 +8,14 @@
 // it and implements device.Device. The runtime needs cgo; without it, Open
 // returns an error that says so.
 //
+// Calls go to Vulkan two ways: through github.com/goki/vulkan where the
+// arguments are plain values and single structs, and through this
+// package's own C (capi.go) for everything else — instance and device
+// creation, enumerations, Properties2, memory blocks, pipelines, the
+// recording path — since the binding copies array arguments into C memory
+// that a finalizer may free while the call still reads it. Nothing needs
+// the garbage collector switched off.
+//
 // A Runtime is safe for concurrent use: one mutex orders recording,
 // submission, waiting and read-back (a goroutine waiting for the GPU holds
 // it, so the others wait too); the memory pools have their own lock, which

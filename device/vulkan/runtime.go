@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -71,43 +69,6 @@ func initLoader() error {
 	return initErr
 }
 
-func z(s string) string { return s + "\x00" }
-
-// noGC stops the garbage collector until the returned function is called.
-// The Go binding converts nested arrays of create-info structs into C
-// memory that a finalizer may free before the call that reads it; Open's
-// one-time setup goes through the binding with the collector off, and the
-// calls made after it (pipelines, submits, memory) are made in C.
-//
-// The switch is counted: while several goroutines are in Open or Devices
-// at once the collector stays off, and the last one out restores the
-// setting the first one found.
-func noGC() func() {
-	gcSwitch.Lock()
-	if gcSwitch.depth == 0 {
-		gcSwitch.old = debug.SetGCPercent(-1)
-	}
-	gcSwitch.depth++
-	gcSwitch.Unlock()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			gcSwitch.Lock()
-			defer gcSwitch.Unlock()
-			gcSwitch.depth--
-			if gcSwitch.depth == 0 {
-				debug.SetGCPercent(gcSwitch.old)
-			}
-		})
-	}
-}
-
-var gcSwitch struct {
-	sync.Mutex
-	depth int
-	old   int
-}
-
 func vkErr(r vk.Result, what string) error {
 	if r == vk.Success {
 		return nil
@@ -139,55 +100,40 @@ func (in *instance) destroy() {
 	}
 }
 
-// createInstance creates an instance, with validation when asked.
+// createInstance creates an instance, with validation when asked. It goes
+// through the runtime's own C (createInstanceC): the Go binding would copy
+// the layer and extension names into C memory that the garbage collector
+// may free during the call.
 func createInstance(validate bool) (*instance, error) {
 	var layers, exts []string
 	var pnext unsafe.Pointer
 	in := &instance{}
 	if validate {
-		if !hasLayer("VK_LAYER_KHRONOS_validation") {
+		if !hasLayerC("VK_LAYER_KHRONOS_validation") {
 			return nil, errors.New("VKGRAD_VALIDATE is set but VK_LAYER_KHRONOS_validation is not installed (vulkan-validationlayers)")
 		}
-		layers = append(layers, z("VK_LAYER_KHRONOS_validation"))
-		exts = append(exts, z("VK_EXT_debug_utils"), z("VK_EXT_validation_features"))
+		layers = append(layers, "VK_LAYER_KHRONOS_validation")
+		exts = append(exts, "VK_EXT_debug_utils", "VK_EXT_validation_features")
 		in.ring, pnext = newRing(true)
 	}
 	// Portability drivers (MoltenVK on Apple machines) are listed only to
 	// an instance that asks for them.
-	var flags vk.InstanceCreateFlags
-	if hasInstanceExtension(portabilityEnumeration) {
-		exts = append(exts, z(portabilityEnumeration))
+	var flags uint32
+	if hasExtensionC(nil, nil, portabilityEnumeration) {
+		exts = append(exts, portabilityEnumeration)
 		flags |= instanceCreateEnumeratePortability
 	}
-	ici := vk.InstanceCreateInfo{
-		SType: vk.StructureTypeInstanceCreateInfo,
-		PNext: pnext,
-		Flags: flags,
-		PApplicationInfo: &vk.ApplicationInfo{
-			SType:            vk.StructureTypeApplicationInfo,
-			PApplicationName: z("vkgrad"),
-			PEngineName:      z("vkgrad"),
-			ApiVersion:       vk.MakeVersion(1, 2, 0),
-		},
-		EnabledLayerCount:       uint32(len(layers)),
-		PpEnabledLayerNames:     layers,
-		EnabledExtensionCount:   uint32(len(exts)),
-		PpEnabledExtensionNames: exts,
-	}
-	var inst vk.Instance
-	res := vk.CreateInstance(&ici, nil, &inst)
-	runtime.KeepAlive(ici)
-	runtime.KeepAlive(layers)
-	runtime.KeepAlive(exts)
-	if res != vk.Success {
+	p, res := createInstanceC(uint32(vk.MakeVersion(1, 2, 0)), flags, pnext, layers, exts)
+	if r := vk.Result(res); r != vk.Success {
 		if in.ring != nil {
 			freeRing(in.ring)
 		}
-		if res == vk.ErrorIncompatibleDriver {
+		if r == vk.ErrorIncompatibleDriver {
 			return nil, errors.New("no Vulkan device: the loader found no driver (install mesa-vulkan-drivers or a GPU driver)")
 		}
-		return nil, vkErr(res, "vkCreateInstance")
+		return nil, vkErr(r, "vkCreateInstance")
 	}
+	inst := vk.Instance(p)
 	in.inst = inst
 	if err := vk.InitInstance(inst); err != nil {
 		in.destroy()
@@ -208,55 +154,14 @@ const (
 	portabilityEnumeration = "VK_KHR_portability_enumeration"
 	// instanceCreateEnumeratePortability is
 	// VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR.
-	instanceCreateEnumeratePortability vk.InstanceCreateFlags = 0x00000001
+	instanceCreateEnumeratePortability = 0x00000001
 	// portabilitySubset must be enabled on a device that offers it.
 	portabilitySubset = "VK_KHR_portability_subset"
 )
 
-func hasInstanceExtension(name string) bool {
-	return hasExtension(name, func(n *uint32, props []vk.ExtensionProperties) vk.Result {
-		return vk.EnumerateInstanceExtensionProperties("", n, props)
-	})
-}
-
-func hasDeviceExtension(pd vk.PhysicalDevice, name string) bool {
-	return hasExtension(name, func(n *uint32, props []vk.ExtensionProperties) vk.Result {
-		return vk.EnumerateDeviceExtensionProperties(pd, "", n, props)
-	})
-}
-
-// hasExtension looks for name in the list that enumerate gives (count
-// first, then the properties, as Vulkan's enumerations do).
-func hasExtension(name string, enumerate func(n *uint32, props []vk.ExtensionProperties) vk.Result) bool {
-	var n uint32
-	if enumerate(&n, nil) != vk.Success {
-		return false
-	}
-	props := make([]vk.ExtensionProperties, n)
-	enumerate(&n, props)
-	for _, p := range props {
-		p.Deref()
-		if vk.ToString(p.ExtensionName[:]) == name {
-			return true
-		}
-	}
-	return false
-}
-
-func hasLayer(name string) bool {
-	var n uint32
-	if vk.EnumerateInstanceLayerProperties(&n, nil) != vk.Success {
-		return false
-	}
-	props := make([]vk.LayerProperties, n)
-	vk.EnumerateInstanceLayerProperties(&n, props)
-	for _, p := range props {
-		p.Deref()
-		if vk.ToString(p.LayerName[:]) == name {
-			return true
-		}
-	}
-	return false
+// hasDeviceExtension reports whether pd offers the extension.
+func hasDeviceExtension(inst vk.Instance, pd vk.PhysicalDevice, name string) bool {
+	return hasExtensionC(unsafe.Pointer(inst), unsafe.Pointer(pd), name)
 }
 
 // physical is one enumerated device with what choosing it needs.
@@ -293,26 +198,23 @@ func enumerate(inst vk.Instance) ([]physical, error) {
 	}
 	out := make([]physical, len(pds))
 	for i, pd := range pds {
-		out[i] = physical{pd: pd, props: describe(inst, pd, i), qfi: computeQueue(pd)}
+		out[i] = physical{pd: pd, props: describe(inst, pd, i), qfi: computeQueue(inst, pd)}
 		out[i].props.Compute = out[i].qfi >= 0
 	}
 	return out, nil
 }
 
-func computeQueue(pd vk.PhysicalDevice) int {
-	var n uint32
-	vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, nil)
-	qfs := make([]vk.QueueFamilyProperties, n)
-	vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, qfs)
+// computeQueue is the queue family to compute on, or -1: a compute family
+// without graphics (an async compute queue) where there is one.
+func computeQueue(inst vk.Instance, pd vk.PhysicalDevice) int {
+	flags, _ := queueFamilies(unsafe.Pointer(inst), unsafe.Pointer(pd))
 	best := -1
-	for i := range qfs {
-		qfs[i].Deref()
-		flags := vk.QueueFlagBits(qfs[i].QueueFlags)
-		if flags&vk.QueueComputeBit == 0 {
+	for i, f := range flags {
+		qf := vk.QueueFlagBits(f)
+		if qf&vk.QueueComputeBit == 0 {
 			continue
 		}
-		// Prefer a compute family without graphics (an async compute queue).
-		if best < 0 || flags&vk.QueueGraphicsBit == 0 {
+		if best < 0 || qf&vk.QueueGraphicsBit == 0 {
 			best = i
 		}
 	}
@@ -345,7 +247,7 @@ func describe(inst vk.Instance, pd vk.PhysicalDevice, index int) Properties {
 	props.Extensions = map[string]bool{}
 	for _, e := range []string{"VK_KHR_shader_float_controls", "VK_NV_shader_sm_builtins", "VK_AMD_shader_core_properties",
 		"VK_KHR_cooperative_matrix", "VK_NV_cooperative_matrix", "VK_EXT_subgroup_size_control", "VK_KHR_push_descriptor"} {
-		props.Extensions[e] = hasDeviceExtension(pd, e)
+		props.Extensions[e] = hasDeviceExtension(inst, pd, e)
 	}
 	floatControls := apiMinor >= 2 || props.Extensions["VK_KHR_shader_float_controls"]
 	if c, err := queryCaps(unsafe.Pointer(inst), unsafe.Pointer(pd), floatControls, props.Extensions["VK_NV_shader_sm_builtins"], props.Extensions["VK_AMD_shader_core_properties"]); err == nil {
@@ -357,13 +259,9 @@ func describe(inst vk.Instance, pd vk.PhysicalDevice, index int) Properties {
 		props.PreserveNaN = c.PreserveNaN && apiMinor >= 2
 		props.ComputeUnits, props.WarpsPerCU = int(c.ComputeUnits), int(c.WarpsPerCU)
 	}
-	if q := computeQueue(pd); q >= 0 {
-		var n uint32
-		vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, nil)
-		qfs := make([]vk.QueueFamilyProperties, n)
-		vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, qfs)
-		qfs[q].Deref()
-		props.TimestampBits = qfs[q].TimestampValidBits
+	if q := computeQueue(inst, pd); q >= 0 {
+		_, bits := queueFamilies(unsafe.Pointer(inst), unsafe.Pointer(pd))
+		props.TimestampBits = bits[q]
 	}
 	props.PushDescriptors = props.Extensions["VK_KHR_push_descriptor"]
 	var mp vk.PhysicalDeviceMemoryProperties
@@ -391,7 +289,6 @@ func Devices() ([]Properties, error) {
 	if err := initLoader(); err != nil {
 		return nil, err
 	}
-	defer noGC()()
 	in, err := createInstance(false)
 	if err != nil {
 		return nil, err
@@ -416,7 +313,6 @@ func Open(o Options) (*Runtime, error) {
 	o.Validate = o.Validate || envOn("VKGRAD_VALIDATE")
 	o.ForceStaging = o.ForceStaging || envOn("VKGRAD_FORCE_STAGING")
 	o.Profile = o.Profile || envOn("VKGRAD_PROFILE")
-	defer noGC()()
 	in, err := createInstance(o.Validate)
 	if err != nil {
 		return nil, err
@@ -469,33 +365,21 @@ func Open(o Options) (*Runtime, error) {
 	return r, nil
 }
 
+// createDevice creates the logical device with one compute queue, through
+// the runtime's own C (see createInstance).
 func (r *Runtime) createDevice() error {
 	var exts []string
 	if r.pushDesc {
-		exts = append(exts, z("VK_KHR_push_descriptor"))
+		exts = append(exts, "VK_KHR_push_descriptor")
 	}
-	if hasDeviceExtension(r.pd, portabilitySubset) {
-		exts = append(exts, z(portabilitySubset))
+	if hasDeviceExtension(r.inst, r.pd, portabilitySubset) {
+		exts = append(exts, portabilitySubset)
 	}
-	dci := vk.DeviceCreateInfo{
-		SType:                vk.StructureTypeDeviceCreateInfo,
-		QueueCreateInfoCount: 1,
-		PQueueCreateInfos: []vk.DeviceQueueCreateInfo{{
-			SType:            vk.StructureTypeDeviceQueueCreateInfo,
-			QueueFamilyIndex: r.qfi,
-			QueueCount:       1,
-			PQueuePriorities: []float32{1},
-		}},
-		EnabledExtensionCount:   uint32(len(exts)),
-		PpEnabledExtensionNames: exts,
-	}
-	var dev vk.Device
-	err := vkErr(vk.CreateDevice(r.pd, &dci, nil, &dev), "vkCreateDevice "+r.props.Name)
-	runtime.KeepAlive(dci)
-	runtime.KeepAlive(exts)
-	if err != nil {
+	p, res := createDeviceC(unsafe.Pointer(r.inst), unsafe.Pointer(r.pd), r.qfi, exts)
+	if err := vkErr(vk.Result(res), "vkCreateDevice "+r.props.Name); err != nil {
 		return err
 	}
+	dev := vk.Device(p)
 	r.dev = dev
 	var q vk.Queue
 	vk.GetDeviceQueue(dev, r.qfi, 0, &q)
