@@ -22,27 +22,6 @@ type Elementwise interface {
 	Where(shape []int, dst Buffer, cond, a, b Strided)
 }
 
-// UnaryOp names a unary elementwise function.
-type UnaryOp int
-
-// The unary ops. GELU is the exact form x·Φ(x) with Φ the normal CDF.
-// Each has an entry in the op table (ops.go).
-const (
-	UnaryIdentity UnaryOp = iota
-	UnaryNeg
-	UnaryAbs
-	UnaryExp
-	UnaryLog
-	UnarySqrt
-	UnarySquare
-	UnaryReLU
-	UnaryLeakyReLU
-	UnarySigmoid
-	UnaryTanh
-	UnaryGELU
-	numUnaryOps
-)
-
 // String names the op (its table entry's name).
 func (op UnaryOp) String() string {
 	if op >= 0 && op < numUnaryOps {
@@ -59,28 +38,6 @@ func UnaryOps() []UnaryOp {
 	}
 	return ops
 }
-
-// BinaryOp names a binary elementwise function. Comparisons give 1 where
-// they hold and 0 where they do not.
-type BinaryOp int
-
-// The binary ops; each has an entry in the op table (ops.go).
-const (
-	BinaryAdd BinaryOp = iota
-	BinarySub
-	BinaryMul
-	BinaryDiv
-	BinaryMax
-	BinaryMin
-	BinaryPow
-	BinaryEq
-	BinaryNe
-	BinaryLt
-	BinaryLe
-	BinaryGt
-	BinaryGe
-	numBinaryOps
-)
 
 // String names the op (its table entry's name).
 func (op BinaryOp) String() string {

@@ -10,6 +10,49 @@ import "fmt"
 // conformance suite takes each op's tolerance and input domain, and the
 // gradient checks their coverage list.
 
+// UnaryOp names a unary elementwise function.
+type UnaryOp int
+
+// The unary ops. GELU is the exact form x·Φ(x) with Φ the normal CDF.
+// Each has an entry in the op table below.
+const (
+	UnaryIdentity UnaryOp = iota
+	UnaryNeg
+	UnaryAbs
+	UnaryExp
+	UnaryLog
+	UnarySqrt
+	UnarySquare
+	UnaryReLU
+	UnaryLeakyReLU
+	UnarySigmoid
+	UnaryTanh
+	UnaryGELU
+	numUnaryOps
+)
+
+// BinaryOp names a binary elementwise function. Comparisons give 1 where
+// they hold and 0 where they do not.
+type BinaryOp int
+
+// The binary ops; each has an entry in the op table below.
+const (
+	BinaryAdd BinaryOp = iota
+	BinarySub
+	BinaryMul
+	BinaryDiv
+	BinaryMax
+	BinaryMin
+	BinaryPow
+	BinaryEq
+	BinaryNe
+	BinaryLt
+	BinaryLe
+	BinaryGt
+	BinaryGe
+	numBinaryOps
+)
+
 // GradInput says which tensor a unary op's derivative is computed from.
 type GradInput int
 
