@@ -51,6 +51,11 @@ func UnaryFunc(op device.UnaryOp, alpha float32) func(x float32) float32 {
 			v := float64(x)
 			return float32(0.5 * v * (1 + math.Erf(v/math.Sqrt2)))
 		}
+	case device.UnarySiLU:
+		return func(x float32) float32 {
+			v := float64(x)
+			return float32(v / (1 + math.Exp(-v)))
+		}
 	}
 	panic(fmt.Sprintf("cpu: unknown unary op %v", op))
 }
@@ -107,6 +112,12 @@ func UnaryGradFunc(op device.UnaryOp, alpha float32) func(z, dy float32) float32
 			cdf := 0.5 * (1 + math.Erf(v/math.Sqrt2))
 			pdf := math.Exp(-0.5*v*v) / math.Sqrt(2*math.Pi)
 			return dy * float32(cdf+v*pdf)
+		}
+	case device.UnarySiLU:
+		return func(x, dy float32) float32 {
+			v := float64(x)
+			s := 1 / (1 + math.Exp(-v))
+			return dy * float32(s*(1+v*(1-s)))
 		}
 	}
 	panic(fmt.Sprintf("cpu: unknown unary op %v", op))

@@ -13,7 +13,8 @@ import "fmt"
 // UnaryOp names a unary elementwise function.
 type UnaryOp int
 
-// The unary ops. GELU is the exact form x·Φ(x) with Φ the normal CDF.
+// The unary ops. GELU is the exact form x·Φ(x) with Φ the normal CDF;
+// SiLU is x·σ(x) (the swish).
 // Each has an entry in the op table below.
 const (
 	UnaryIdentity UnaryOp = iota
@@ -28,6 +29,7 @@ const (
 	UnarySigmoid
 	UnaryTanh
 	UnaryGELU
+	UnarySiLU
 	numUnaryOps
 )
 
@@ -118,6 +120,7 @@ var unaryTable = [numUnaryOps]UnaryInfo{
 	UnarySigmoid:   {Name: "sigmoid", Grad: GradFromY, Fusable: true, Tolerance: Loose},
 	UnaryTanh:      {Name: "tanh", Grad: GradFromY, Fusable: true, Tolerance: Loose},
 	UnaryGELU:      {Name: "gelu", Tolerance: Loose},
+	UnarySiLU:      {Name: "silu", Tolerance: Loose},
 }
 
 // Info returns the op's entry in the table.

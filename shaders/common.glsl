@@ -48,6 +48,7 @@ float unaryOp(uint op, float x, float alpha) {
     case UNARY_SIGMOID: return 1.0 / (1.0 + exp(-x));
     case UNARY_TANH: return tanh_(x);
     case UNARY_GELU: return 0.5 * x * (1.0 + erf_(x * 0.70710678118654752));
+    case UNARY_SILU: return x / (1.0 + exp(-x));
     }
     return NAN;
 }
@@ -72,6 +73,10 @@ float unaryGrad(uint op, float z, float dy, float alpha) {
         float cdf = 0.5 * (1.0 + erf_(z * 0.70710678118654752));
         float pdf = exp(-0.5 * z * z) * 0.39894228040143268;
         return dy * (cdf + z * pdf);
+    }
+    case UNARY_SILU: {
+        float s = 1.0 / (1.0 + exp(-z));
+        return dy * s * (1.0 + z * (1.0 - s));
     }
     }
     return NAN;

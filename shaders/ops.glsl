@@ -13,7 +13,8 @@ const uint UNARY_LEAKY_RELU = 8u;
 const uint UNARY_SIGMOID = 9u;
 const uint UNARY_TANH = 10u;
 const uint UNARY_GELU = 11u;
-const uint UNARY_OPS = 12u;
+const uint UNARY_SILU = 12u;
+const uint UNARY_OPS = 13u;
 
 // The binary ops, numbered as device.BinaryOp.
 const uint BINARY_ADD = 0u;

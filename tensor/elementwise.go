@@ -52,6 +52,10 @@ func (t *Tensor) Tanh() *Tensor { return t.unary(device.UnaryTanh, 0) }
 // default).
 func (t *Tensor) GELU() *Tensor { return t.unary(device.UnaryGELU, 0) }
 
+// SiLU returns t·σ(t), the sigmoid-weighted linear unit (PyTorch's
+// F.silu, the swish).
+func (t *Tensor) SiLU() *Tensor { return t.unary(device.UnarySiLU, 0) }
+
 // Activate applies the activation op with parameter alpha.
 func (t *Tensor) Activate(op device.UnaryOp, alpha float32) *Tensor { return t.unary(op, alpha) }
 
