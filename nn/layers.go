@@ -157,6 +157,9 @@ func Tanh() Activation { return Activation{Op: device.UnaryTanh} }
 // GELU returns the exact GELU layer.
 func GELU() Activation { return Activation{Op: device.UnaryGELU} }
 
+// SiLU returns the x·σ(x) layer (PyTorch's nn.SiLU).
+func SiLU() Activation { return Activation{Op: device.UnarySiLU} }
+
 // Forward applies the activation.
 func (a Activation) Forward(x *tensor.Tensor) *tensor.Tensor { return x.Activate(a.Op, a.Alpha) }
 

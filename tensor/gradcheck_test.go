@@ -28,7 +28,7 @@ func TestUnaryMethods(t *testing.T) {
 		{device.UnaryNeg, (*Tensor).Neg, x}, {device.UnaryAbs, (*Tensor).Abs, x}, {device.UnaryExp, (*Tensor).Exp, x},
 		{device.UnaryLog, (*Tensor).Log, pos}, {device.UnarySqrt, (*Tensor).Sqrt, pos}, {device.UnarySquare, (*Tensor).Square, x},
 		{device.UnaryReLU, (*Tensor).ReLU, x}, {device.UnarySigmoid, (*Tensor).Sigmoid, x}, {device.UnaryTanh, (*Tensor).Tanh, x},
-		{device.UnaryGELU, (*Tensor).GELU, x},
+		{device.UnaryGELU, (*Tensor).GELU, x}, {device.UnarySiLU, (*Tensor).SiLU, x},
 		{device.UnaryLeakyReLU, func(t *Tensor) *Tensor { return t.LeakyReLU(0.1) }, x},
 	} {
 		got, _ := m.f(m.in).Data()

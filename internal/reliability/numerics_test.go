@@ -116,3 +116,15 @@ func TestMultiMarginLossIsPyTorchs(t *testing.T) {
 		near(t, "margin 0.5", data(t, nn.MultiMarginLoss(x, y, 1, 0.5)), []float64{0.75}, 1e-6)
 	})
 }
+
+// TestSiLUIsPyTorchs: tensor.SiLU and its gradient equal PyTorch 1.13's
+// F.silu (float64) on every device.
+func TestSiLUIsPyTorchs(t *testing.T) {
+	eachDevice(t, func(t *testing.T, d device.Device) {
+		x := tensor.FromSlice(d, []float32{-2, -0.5, 0, 1, 3}, 5).SetRequiresGrad(true)
+		y := x.SiLU()
+		y.Sum().Backward()
+		near(t, "silu", data(t, y), []float64{-0.2384058440442351, -0.1887703343990727, 0, 0.7310585786300049, 2.8577223804672998}, 2e-6)
+		near(t, "silu gradient", data(t, x.Grad()), []float64{-0.09078424878489547, 0.2600388126973482, 0.5, 0.9276705118714869, 1.0881041060151693}, 2e-6)
+	})
+}
