@@ -56,6 +56,37 @@ func UnaryFunc(op device.UnaryOp, alpha float32) func(x float32) float32 {
 			v := float64(x)
 			return float32(v / (1 + math.Exp(-v)))
 		}
+	case device.UnaryErf:
+		return func(x float32) float32 { return float32(math.Erf(float64(x))) }
+	case device.UnaryFloor:
+		return func(x float32) float32 { return float32(math.Floor(float64(x))) }
+	case device.UnaryCeil:
+		return func(x float32) float32 { return float32(math.Ceil(float64(x))) }
+	case device.UnaryRound:
+		return func(x float32) float32 { return float32(math.RoundToEven(float64(x))) }
+	case device.UnarySin:
+		return func(x float32) float32 { return float32(math.Sin(float64(x))) }
+	case device.UnaryCos:
+		return func(x float32) float32 { return float32(math.Cos(float64(x))) }
+	case device.UnarySoftplus:
+		return func(x float32) float32 {
+			if x > 20 {
+				return x
+			}
+			return float32(math.Log1p(math.Exp(float64(x))))
+		}
+	case device.UnaryELU:
+		return func(x float32) float32 {
+			if x > 0 {
+				return x
+			}
+			return float32(float64(alpha) * math.Expm1(float64(x)))
+		}
+	case device.UnaryGELUTanh:
+		return func(x float32) float32 {
+			v := float64(x)
+			return float32(0.5 * v * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(v+0.044715*v*v*v))))
+		}
 	}
 	panic(fmt.Sprintf("cpu: unknown unary op %v", op))
 }
@@ -118,6 +149,40 @@ func UnaryGradFunc(op device.UnaryOp, alpha float32) func(z, dy float32) float32
 			v := float64(x)
 			s := 1 / (1 + math.Exp(-v))
 			return dy * float32(s*(1+v*(1-s)))
+		}
+	case device.UnaryErf:
+		return func(x, dy float32) float32 {
+			v := float64(x)
+			return dy * float32(2/math.Sqrt(math.Pi)*math.Exp(-v*v))
+		}
+	case device.UnaryFloor, device.UnaryCeil, device.UnaryRound:
+		return func(_, _ float32) float32 { return 0 }
+	case device.UnarySin:
+		return func(x, dy float32) float32 { return dy * float32(math.Cos(float64(x))) }
+	case device.UnaryCos:
+		return func(x, dy float32) float32 { return -dy * float32(math.Sin(float64(x))) }
+	case device.UnarySoftplus:
+		return func(x, dy float32) float32 {
+			if x > 20 {
+				return dy
+			}
+			return dy * float32(1/(1+math.Exp(-float64(x))))
+		}
+	case device.UnaryELU:
+		return func(x, dy float32) float32 {
+			if x > 0 {
+				return dy
+			}
+			return dy * float32(float64(alpha)*math.Exp(float64(x)))
+		}
+	case device.UnaryGELUTanh:
+		return func(x, dy float32) float32 {
+			v := float64(x)
+			k := math.Sqrt(2 / math.Pi)
+			u := k * (v + 0.044715*v*v*v)
+			th := math.Tanh(u)
+			du := k * (1 + 3*0.044715*v*v)
+			return dy * float32(0.5*(1+th)+0.5*v*(1-th*th)*du)
 		}
 	}
 	panic(fmt.Sprintf("cpu: unknown unary op %v", op))

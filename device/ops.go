@@ -13,8 +13,11 @@ import "fmt"
 // UnaryOp names a unary elementwise function.
 type UnaryOp int
 
-// The unary ops. GELU is the exact form x·Φ(x) with Φ the normal CDF;
-// SiLU is x·σ(x) (the swish).
+// The unary ops. GELU is the exact form x·Φ(x) with Φ the normal CDF and
+// GELUTanh PyTorch's approximate="tanh" form; SiLU is x·σ(x) (the swish);
+// Round rounds half to even, as torch.round; Softplus is log(1 + e^x),
+// x itself above 20 (PyTorch's threshold); ELU is x for x > 0 and
+// alpha·(e^x − 1) below.
 // Each has an entry in the op table below.
 const (
 	UnaryIdentity UnaryOp = iota
@@ -30,6 +33,15 @@ const (
 	UnaryTanh
 	UnaryGELU
 	UnarySiLU
+	UnaryErf
+	UnaryFloor
+	UnaryCeil
+	UnaryRound
+	UnarySin
+	UnaryCos
+	UnarySoftplus
+	UnaryELU
+	UnaryGELUTanh
 	numUnaryOps
 )
 
@@ -89,6 +101,9 @@ const (
 	// AwayFromKinks keeps |x| >= 0.2, away from where relu and abs have
 	// no derivative.
 	AwayFromKinks
+	// AwayFromIntegers keeps x at least 0.2 from an integer and from a
+	// half (where floor, ceil and round jump).
+	AwayFromIntegers
 )
 
 // UnaryInfo is what there is to know about a unary op outside its
@@ -121,6 +136,15 @@ var unaryTable = [numUnaryOps]UnaryInfo{
 	UnaryTanh:      {Name: "tanh", Grad: GradFromY, Fusable: true, Tolerance: Loose},
 	UnaryGELU:      {Name: "gelu", Tolerance: Loose},
 	UnarySiLU:      {Name: "silu", Tolerance: Loose},
+	UnaryErf:       {Name: "erf", Tolerance: Loose},
+	UnaryFloor:     {Name: "floor", Domain: AwayFromIntegers},
+	UnaryCeil:      {Name: "ceil", Domain: AwayFromIntegers},
+	UnaryRound:     {Name: "round", Domain: AwayFromIntegers},
+	UnarySin:       {Name: "sin", Tolerance: Loose},
+	UnaryCos:       {Name: "cos", Tolerance: Loose},
+	UnarySoftplus:  {Name: "softplus", Tolerance: Loose},
+	UnaryELU:       {Name: "elu", Tolerance: Loose, Domain: AwayFromKinks},
+	UnaryGELUTanh:  {Name: "gelu_tanh", Tolerance: Loose},
 }
 
 // Info returns the op's entry in the table.

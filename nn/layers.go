@@ -160,6 +160,14 @@ func GELU() Activation { return Activation{Op: device.UnaryGELU} }
 // SiLU returns the x·σ(x) layer (PyTorch's nn.SiLU).
 func SiLU() Activation { return Activation{Op: device.UnarySiLU} }
 
+// Softplus returns the log(1 + e^x) layer (PyTorch's nn.Softplus with
+// beta 1 and threshold 20).
+func Softplus() Activation { return Activation{Op: device.UnarySoftplus} }
+
+// ELU returns the x > 0 ? x : alpha·(e^x − 1) layer (PyTorch's nn.ELU;
+// its default alpha is 1).
+func ELU(alpha float32) Activation { return Activation{Op: device.UnaryELU, Alpha: alpha} }
+
 // Forward applies the activation.
 func (a Activation) Forward(x *tensor.Tensor) *tensor.Tensor { return x.Activate(a.Op, a.Alpha) }
 

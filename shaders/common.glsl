@@ -49,6 +49,15 @@ float unaryOp(uint op, float x, float alpha) {
     case UNARY_TANH: return tanh_(x);
     case UNARY_GELU: return 0.5 * x * (1.0 + erf_(x * 0.70710678118654752));
     case UNARY_SILU: return x / (1.0 + exp(-x));
+    case UNARY_ERF: return erf_(x);
+    case UNARY_FLOOR: return floor(x);
+    case UNARY_CEIL: return ceil(x);
+    case UNARY_ROUND: return roundEven(x);
+    case UNARY_SIN: return sin(x);
+    case UNARY_COS: return cos(x);
+    case UNARY_SOFTPLUS: return x > 20.0 ? x : log(1.0 + exp(x));
+    case UNARY_ELU: return x > 0.0 ? x : alpha * (exp(x) - 1.0);
+    case UNARY_GELU_TANH: return 0.5 * x * (1.0 + tanh_(0.79788456080286536 * (x + 0.044715 * x * x * x)));
     }
     return NAN;
 }
@@ -77,6 +86,20 @@ float unaryGrad(uint op, float z, float dy, float alpha) {
     case UNARY_SILU: {
         float s = 1.0 / (1.0 + exp(-z));
         return dy * s * (1.0 + z * (1.0 - s));
+    }
+    case UNARY_ERF: return dy * 1.1283791670955126 * exp(-z * z);
+    case UNARY_FLOOR: return 0.0;
+    case UNARY_CEIL: return 0.0;
+    case UNARY_ROUND: return 0.0;
+    case UNARY_SIN: return dy * cos(z);
+    case UNARY_COS: return -dy * sin(z);
+    case UNARY_SOFTPLUS: return z > 20.0 ? dy : dy / (1.0 + exp(-z));
+    case UNARY_ELU: return z > 0.0 ? dy : dy * alpha * exp(z);
+    case UNARY_GELU_TANH: {
+        float u = 0.79788456080286536 * (z + 0.044715 * z * z * z);
+        float t = tanh_(u);
+        float du = 0.79788456080286536 * (1.0 + 0.134145 * z * z);
+        return dy * (0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * du);
     }
     }
     return NAN;

@@ -14,7 +14,16 @@ const uint UNARY_SIGMOID = 9u;
 const uint UNARY_TANH = 10u;
 const uint UNARY_GELU = 11u;
 const uint UNARY_SILU = 12u;
-const uint UNARY_OPS = 13u;
+const uint UNARY_ERF = 13u;
+const uint UNARY_FLOOR = 14u;
+const uint UNARY_CEIL = 15u;
+const uint UNARY_ROUND = 16u;
+const uint UNARY_SIN = 17u;
+const uint UNARY_COS = 18u;
+const uint UNARY_SOFTPLUS = 19u;
+const uint UNARY_ELU = 20u;
+const uint UNARY_GELU_TANH = 21u;
+const uint UNARY_OPS = 22u;
 
 // The binary ops, numbered as device.BinaryOp.
 const uint BINARY_ADD = 0u;

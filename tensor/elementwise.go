@@ -56,6 +56,37 @@ func (t *Tensor) GELU() *Tensor { return t.unary(device.UnaryGELU, 0) }
 // F.silu, the swish).
 func (t *Tensor) SiLU() *Tensor { return t.unary(device.UnarySiLU, 0) }
 
+// Erf returns the error function of t.
+func (t *Tensor) Erf() *Tensor { return t.unary(device.UnaryErf, 0) }
+
+// Floor, Ceil and Round round t down, up and to the nearest integer
+// (halves to even, as torch.round); their gradient is zero.
+func (t *Tensor) Floor() *Tensor { return t.unary(device.UnaryFloor, 0) }
+
+// Ceil rounds t up; see Floor.
+func (t *Tensor) Ceil() *Tensor { return t.unary(device.UnaryCeil, 0) }
+
+// Round rounds t to the nearest integer, halves to even; see Floor.
+func (t *Tensor) Round() *Tensor { return t.unary(device.UnaryRound, 0) }
+
+// Sin returns the sine of t (radians).
+func (t *Tensor) Sin() *Tensor { return t.unary(device.UnarySin, 0) }
+
+// Cos returns the cosine of t (radians).
+func (t *Tensor) Cos() *Tensor { return t.unary(device.UnaryCos, 0) }
+
+// Softplus returns log(1 + e^t), and t itself where t > 20 (PyTorch's
+// F.softplus with beta 1 and threshold 20).
+func (t *Tensor) Softplus() *Tensor { return t.unary(device.UnarySoftplus, 0) }
+
+// ELU returns t where t > 0 and alpha·(e^t − 1) elsewhere (PyTorch's
+// F.elu; its default alpha is 1).
+func (t *Tensor) ELU(alpha float32) *Tensor { return t.unary(device.UnaryELU, alpha) }
+
+// GELUTanh is GELU's tanh approximation, PyTorch's F.gelu(x,
+// approximate="tanh"): 0.5·t·(1 + tanh(√(2/π)·(t + 0.044715·t³))).
+func (t *Tensor) GELUTanh() *Tensor { return t.unary(device.UnaryGELUTanh, 0) }
+
 // Activate applies the activation op with parameter alpha.
 func (t *Tensor) Activate(op device.UnaryOp, alpha float32) *Tensor { return t.unary(op, alpha) }
 

@@ -29,6 +29,10 @@ func TestUnaryMethods(t *testing.T) {
 		{device.UnaryLog, (*Tensor).Log, pos}, {device.UnarySqrt, (*Tensor).Sqrt, pos}, {device.UnarySquare, (*Tensor).Square, x},
 		{device.UnaryReLU, (*Tensor).ReLU, x}, {device.UnarySigmoid, (*Tensor).Sigmoid, x}, {device.UnaryTanh, (*Tensor).Tanh, x},
 		{device.UnaryGELU, (*Tensor).GELU, x}, {device.UnarySiLU, (*Tensor).SiLU, x},
+		{device.UnaryErf, (*Tensor).Erf, x}, {device.UnaryFloor, (*Tensor).Floor, x}, {device.UnaryCeil, (*Tensor).Ceil, x},
+		{device.UnaryRound, (*Tensor).Round, x}, {device.UnarySin, (*Tensor).Sin, x}, {device.UnaryCos, (*Tensor).Cos, x},
+		{device.UnarySoftplus, (*Tensor).Softplus, x}, {device.UnaryGELUTanh, (*Tensor).GELUTanh, x},
+		{device.UnaryELU, func(t *Tensor) *Tensor { return t.ELU(0.1) }, x},
 		{device.UnaryLeakyReLU, func(t *Tensor) *Tensor { return t.LeakyReLU(0.1) }, x},
 	} {
 		got, _ := m.f(m.in).Data()

@@ -118,3 +118,38 @@ func (t *Tensor) ArgMax(axis int) *Tensor { return t.argReduce(device.ArgMax, ax
 
 // ArgMin returns the indices of the smallest elements along axis.
 func (t *Tensor) ArgMin(axis int) *Tensor { return t.argReduce(device.ArgMin, axis) }
+
+// Var returns the variance over axes (all when none): the sum of squared
+// deviations from the mean divided by N − correction, N the number of
+// elements reduced. correction 1 is the unbiased estimate, PyTorch's
+// torch.var default; 0 the population variance.
+func (t *Tensor) Var(correction int, axes ...int) *Tensor {
+	return t.variance("Var", correction, false, axes)
+}
+
+// VarKeep is Var keeping the reduced axes with size 1.
+func (t *Tensor) VarKeep(correction int, axes ...int) *Tensor {
+	return t.variance("VarKeep", correction, true, axes)
+}
+
+// Std returns the standard deviation, the square root of Var.
+func (t *Tensor) Std(correction int, axes ...int) *Tensor {
+	return t.variance("Std", correction, false, axes).Sqrt()
+}
+
+func (t *Tensor) variance(op string, correction int, keep bool, axes []int) *Tensor {
+	axes = t.normAxes(op, axes)
+	n := 1
+	for _, a := range axes {
+		n *= t.shape[a]
+	}
+	if correction < 0 || n-correction <= 0 {
+		panic(fmt.Sprintf("tensor: %s: correction %d for %d elements per reduction (shape %v)", op, correction, n, t.shape))
+	}
+	mean := t.SumKeep(axes...).DivScalar(float32(n))
+	sq := t.Sub(mean).Square()
+	if keep {
+		return sq.SumKeep(axes...).DivScalar(float32(n - correction))
+	}
+	return sq.Sum(axes...).DivScalar(float32(n - correction))
+}

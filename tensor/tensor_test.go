@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -408,4 +409,50 @@ func TestGarbageCollectorReleases(t *testing.T) {
 func mustPanic(t *testing.T, want string, fn func()) {
 	t.Helper()
 	testutil.MustPanic(t, want, fn)
+}
+
+// Split and Chunk cut as torch.split and torch.chunk do (values from
+// PyTorch 1.13); Var and Std with corrections 1 and 0 too.
+func TestSplitChunkVar(t *testing.T) {
+	d := cpu.New()
+	r := FromSlice(d, []float32{0, 1, 2, 3, 4, 5, 6}, 7)
+	parts := func(ts []*Tensor) string {
+		var s []string
+		for _, x := range ts {
+			v, _ := x.Data()
+			s = append(s, fmt.Sprint(v))
+		}
+		return strings.Join(s, " ")
+	}
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{parts(r.Chunk(3, 0)), "[0 1 2] [3 4 5] [6]"},
+		{parts(r.Chunk(4, 0)), "[0 1] [2 3] [4 5] [6]"},
+		{parts(r.Narrow(0, 0, 6).Chunk(4, 0)), "[0 1] [2 3] [4 5]"},
+		{parts(r.Split(0, 2, 0, 5)), "[0 1] [] [2 3 4 5 6]"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %s, want %s", tc.got, tc.want)
+		}
+	}
+	a := FromSlice(d, []float32{1, 2, 4, 3, 5, 9}, 2, 3)
+	for _, tc := range []struct {
+		x    *Tensor
+		want []float32
+	}{
+		{a.Var(1), []float32{8}},
+		{a.Var(1, 1), []float32{2.3333333, 9.333333}},
+		{a.Var(0, 0), []float32{1, 2.25, 6.25}},
+		{a.Std(1, 1), []float32{1.5275252, 3.0550504}},
+	} {
+		got, _ := tc.x.Data()
+		for i := range tc.want {
+			if math.Abs(float64(got[i]-tc.want[i])) > 1e-5 {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		}
+	}
+	mustPanic(t, "sizes [2 2] add up to 4", func() { r.Split(0, 2, 2) })
+	mustPanic(t, "correction 3 for 3 elements", func() { a.Var(3, 1) })
 }

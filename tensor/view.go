@@ -321,3 +321,48 @@ func Stack(axis int, ts ...*Tensor) *Tensor {
 	}
 	return Concat(axis, us...)
 }
+
+// Split cuts t along axis into consecutive views of the given sizes, which
+// must add up to the axis's length (PyTorch's torch.split with a list of
+// sections). The views share t's storage; gradients flow back through each.
+func (t *Tensor) Split(axis int, sizes ...int) []*Tensor {
+	a := t.axis("Split", axis)
+	total := 0
+	for _, s := range sizes {
+		if s < 0 {
+			panic(fmt.Sprintf("tensor: Split: negative size in %v", sizes))
+		}
+		total += s
+	}
+	if total != t.shape[a] {
+		panic(fmt.Sprintf("tensor: Split: sizes %v add up to %d, axis %d of shape %v has %d", sizes, total, axis, t.shape, t.shape[a]))
+	}
+	out := make([]*Tensor, len(sizes))
+	start := 0
+	for i, s := range sizes {
+		out[i] = t.Narrow(a, start, s)
+		start += s
+	}
+	return out
+}
+
+// Chunk cuts t along axis into chunks views of equal size, the last one
+// smaller when the length does not divide (PyTorch's torch.chunk: every
+// chunk holds ceil(length/chunks) elements, so there may be fewer than
+// chunks of them).
+func (t *Tensor) Chunk(chunks, axis int) []*Tensor {
+	a := t.axis("Chunk", axis)
+	if chunks < 1 {
+		panic(fmt.Sprintf("tensor: Chunk: %d chunks", chunks))
+	}
+	n := t.shape[a]
+	size := max(1, (n+chunks-1)/chunks)
+	var sizes []int
+	for left := n; left > 0; left -= size {
+		sizes = append(sizes, min(size, left))
+	}
+	if len(sizes) == 0 {
+		sizes = []int{0}
+	}
+	return t.Split(a, sizes...)
+}

@@ -29,6 +29,8 @@ func generator(d device.Domain) func(r *rand.Rand, i int) float32 {
 		return Positive
 	case device.AwayFromKinks:
 		return AwayFromZero
+	case device.AwayFromIntegers:
+		return AwayFromIntegers
 	}
 	return Normal
 }

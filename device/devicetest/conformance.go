@@ -62,6 +62,9 @@ var (
 	Normal   = func(r *rand.Rand, _ int) float32 { return float32(r.NormFloat64()) }
 	Positive = func(r *rand.Rand, _ int) float32 { return float32(0.1 + 2*r.Float64()) }
 	NaN      = func(*rand.Rand, int) float32 { return float32(math.NaN()) }
+	// AwayFromIntegers draws k + f with f in [0.2, 0.3] or [0.7, 0.8]:
+	// away from where floor, ceil and round jump.
+	AwayFromIntegers = func(r *rand.Rand, _ int) float32 { return awayFromIntegers(r) }
 	// AwayFromZero keeps |x| >= 0.2, away from the kinks of relu and abs.
 	AwayFromZero = func(r *rand.Rand, _ int) float32 {
 		v := float32(0.2 + 2*r.Float64())
@@ -188,4 +191,12 @@ func runCase(t *testing.T, c Case, dev, ref device.Device) {
 			t.Errorf("buffer %d: %d of %d elements differ", i, bad, len(want))
 		}
 	}
+}
+
+func awayFromIntegers(r *rand.Rand) float32 {
+	f := 0.2 + 0.1*r.Float64()
+	if r.IntN(2) == 0 {
+		f += 0.5
+	}
+	return float32(float64(r.IntN(7)-3) + f)
 }

@@ -131,6 +131,16 @@ func GradCases(dev device.Device) []GradCase {
 		{"Stack", [][]int{{2, 3}, {2, 3}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor { return tensor.Stack(0, a, b.Exp()) })},
 		// Reuse: a tensor used twice accumulates both gradients.
 		{"Reuse", [][]int{{3}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Mul(x).Add(x.Exp()) })},
+		{"Var", [][]int{{3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Var(1, 1) })},
+		{"Std", [][]int{{2, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.Std(0) })},
+		{"Split", [][]int{{3, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			p := x.Split(1, 2, 3)
+			return p[0].Sum(1).Mul(p[1].Square().Sum(1))
+		})},
+		{"Chunk", [][]int{{7, 2}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			c := x.Chunk(3, 0)
+			return tensor.Concat(0, c[2], c[0].Exp(), c[1].Tanh())
+		})},
 		{"Chain", [][]int{{4, 3}, {3, 2}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor {
 			return a.MatMul(b).Tanh().Sum(1).Mul(a.Sum(1)).Softmax(0)
 		})},

@@ -48,6 +48,8 @@ func GradDomain(d device.Domain) func(input, i, n int, r *rand.Rand) float32 {
 		return GradPositive
 	case device.AwayFromKinks:
 		return GradAwayFromZero
+	case device.AwayFromIntegers:
+		return func(_, _, _ int, r *rand.Rand) float32 { return awayFromIntegers(r) }
 	}
 	return nil // standard normal
 }

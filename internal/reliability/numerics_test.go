@@ -128,3 +128,42 @@ func TestSiLUIsPyTorchs(t *testing.T) {
 		near(t, "silu gradient", data(t, x.Grad()), []float64{-0.09078424878489547, 0.2600388126973482, 0.5, 0.9276705118714869, 1.0881041060151693}, 2e-6)
 	})
 }
+
+// TestUnaryOpsArePyTorchs: the unary ops added for sequence models, and
+// their gradients, equal PyTorch 1.13's (float64: torch.erf, floor, ceil,
+// round, sin, cos, F.softplus, F.elu, F.gelu(approximate="tanh")) on every
+// device; x = 25 takes softplus past its threshold.
+func TestUnaryOpsArePyTorchs(t *testing.T) {
+	xs := []float32{-2.3, -0.7, 0.25, 1.6, 3.2, 25}
+	zero := make([]float64, 6)
+	tests := []struct {
+		name string
+		f    func(*tensor.Tensor) *tensor.Tensor
+		y, g []float64
+	}{
+		{"erf", (*tensor.Tensor).Erf, []float64{-0.9988568234026434, -0.6778011938374184, 0.27632639016823696, 0.976348383344644, 0.9999939742388483, 1},
+			[]float64{0.005689017242525367, 0.6912748604105386, 1.0600141293761143, 0.08722905863394531, 4.029763553323554e-05, 0}},
+		{"floor", (*tensor.Tensor).Floor, []float64{-3, -1, 0, 1, 3, 25}, zero},
+		{"ceil", (*tensor.Tensor).Ceil, []float64{-2, 0, 1, 2, 4, 25}, zero},
+		{"round", (*tensor.Tensor).Round, []float64{-2, -1, 0, 2, 3, 25}, zero},
+		{"sin", (*tensor.Tensor).Sin, []float64{-0.7457052121767203, -0.644217687237691, 0.24740395925452294, 0.9995736030415052, -0.058374143427580086, -0.13235175009777303},
+			[]float64{-0.6662760212798241, 0.7648421872844885, 0.9689124217106447, -0.029199522301288815, -0.9982947757947531, 0.9912028118634736}},
+		{"cos", (*tensor.Tensor).Cos, []float64{-0.6662760212798241, 0.7648421872844885, 0.9689124217106447, -0.029199522301288815, -0.9982947757947531, 0.9912028118634736},
+			[]float64{0.7457052121767203, 0.644217687237691, -0.24740395925452294, -0.9995736030415052, 0.058374143427580086, 0.13235175009777303}},
+		{"softplus", (*tensor.Tensor).Softplus, []float64{0.09554546459796295, 0.4031860488854579, 0.8259394198788436, 1.7839007408883387, 3.2399533331624304, 25},
+			[]float64{0.09112296101485615, 0.33181222783183395, 0.5621765008857981, 0.8320183851339245, 0.9608342772032357, 1}},
+		{"elu", func(x *tensor.Tensor) *tensor.Tensor { return x.ELU(1) }, []float64{-0.8997411562771962, -0.5034146962085905, 0.25, 1.6, 3.2, 25},
+			[]float64{0.10025884372280375, 0.4965853037914095, 1, 1, 1, 1}},
+		{"gelu_tanh", (*tensor.Tensor).GELUTanh, []float64{-0.024327029795919095, -0.16942986529488321, 0.149675350701685, 1.5121369621443617, 3.198130434837916, 25},
+			[]float64{-0.05508932954974449, 0.023642781343896052, 0.6953540951510604, 1.1231005130917877, 1.0064931420873777, 1}},
+	}
+	eachDevice(t, func(t *testing.T, d device.Device) {
+		for _, tc := range tests {
+			x := tensor.FromSlice(d, xs, 6).SetRequiresGrad(true)
+			y := tc.f(x)
+			y.Sum().Backward()
+			near(t, tc.name, data(t, y), tc.y, 1e-6)
+			near(t, tc.name+" gradient", data(t, x.Grad()), tc.g, 1e-6)
+		}
+	})
+}
