@@ -53,6 +53,7 @@ type Device interface {
 	Pooling
 	Generator
 	Optimizers
+	Indexing
 }
 
 // Buffer is a block of float32 storage that belongs to one Device. Only the

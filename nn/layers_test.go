@@ -306,3 +306,23 @@ func TestInitializers(t *testing.T) {
 		t.Fatal("ManualSeed does not make initialisation reproducible, or two layers drew the same weights")
 	}
 }
+
+func TestEmbeddingLayer(t *testing.T) {
+	nn.ManualSeed(5)
+	e := nn.NewEmbedding(dev, 6, 4, 3)
+	w := vals(t, e.Weight)
+	for i := 12; i < 16; i++ {
+		if w[i] != 0 {
+			t.Fatalf("padding row 3 starts at %v, want zeros", w[12:16])
+		}
+	}
+	if ps := e.Params(); len(ps) != 1 || ps[0].Name != "weight" || !slices.Equal(ps[0].Tensor.Shape(), []int{6, 4}) {
+		t.Fatalf("params %+v", ps)
+	}
+	out := e.Forward(from([]float32{5, 3, 0}, 3))
+	got := vals(t, out)
+	if !slices.Equal(out.Shape(), []int{3, 4}) || !slices.Equal(got[:4], w[20:24]) || !slices.Equal(got[8:], w[:4]) {
+		t.Fatalf("lookup %v of shape %v", got, out.Shape())
+	}
+	testutil.MustPanic(t, "padding index in [-1, num)", func() { nn.NewEmbedding(dev, 3, 2, 3) })
+}

@@ -40,3 +40,8 @@ const uint BINARY_LE = 10u;
 const uint BINARY_GT = 11u;
 const uint BINARY_GE = 12u;
 const uint BINARY_OPS = 13u;
+
+// The kinds of bad input a kernel reports in its batch's status record
+// (device/vulkan/statuskind.go).
+const uint STATUS_LABEL = 1u;
+const uint STATUS_INDEX = 2u;

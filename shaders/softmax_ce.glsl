@@ -14,9 +14,9 @@
 layout(constant_id = 1) const uint GRAD = 1u;
 
 layout(std430, binding = 0) writeonly buffer RowLoss { float rowLoss[]; };
-// The status record: the first bad row (0xffffffff while none), its label's
-// bits, the number of bad rows, the class count.
+// The batch's status record (status.glsl).
 layout(std430, binding = 1) buffer Status { uint status[]; };
+#include "status.glsl"
 layout(std430, binding = 2) writeonly buffer Grad { float grad[]; };
 layout(std430, binding = 3) readonly buffer Logits { float x[]; };
 layout(std430, binding = 4) readonly buffer Labels { float labels[]; };
@@ -54,11 +54,7 @@ void main() {
         // as a test: drivers may fold 0 * inf to 0).
         rowLoss[r] = ignored ? (c == 0.0 ? NAN : 0.0) : (valid ? (ls - (x[base + li] - m)) * inv : NAN);
         if (!valid && !ignored) {
-            if (atomicCompSwap(status[0], 0xffffffffu, r) == 0xffffffffu) {
-                status[1] = floatBitsToUint(label);
-                status[3] = pc.classes;
-            }
-            atomicAdd(status[2], 1u);
+            reportBad(STATUS_LABEL, r, label, pc.classes);
         }
     }
     if (GRAD == 1u) {

@@ -107,6 +107,7 @@ func Cases() []Case {
 	cs = append(cs, elementwiseCases()...)
 	cs = append(cs, reduceCases()...)
 	cs = append(cs, softmaxCases()...)
+	cs = append(cs, indexCases()...)
 	cs = append(cs, gemmCases()...)
 	cs = append(cs, generatorCases()...)
 	cs = append(cs, optimizerCases()...)

@@ -141,6 +141,13 @@ func GradCases(dev device.Device) []GradCase {
 			c := x.Chunk(3, 0)
 			return tensor.Concat(0, c[2], c[0].Exp(), c[1].Tanh())
 		})},
+		{"IndexSelect", [][]int{{3, 4, 2}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			return tensor.IndexSelect(x, 1, tensor.FromSlice(dev, []float32{3, 0, 3, 1, 3}, 5)).Tanh()
+		})},
+		{"Embedding", [][]int{{5, 3}}, nil, one(func(w *tensor.Tensor) *tensor.Tensor {
+			idx := tensor.FromSlice(dev, []float32{4, 1, 2, 4, 0, 2}, 2, 3)
+			return tensor.Embedding(idx, w, -1).Square() // repeated rows, and row 3 unused
+		})},
 		{"Chain", [][]int{{4, 3}, {3, 2}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor {
 			return a.MatMul(b).Tanh().Sum(1).Mul(a.Sum(1)).Softmax(0)
 		})},

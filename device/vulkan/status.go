@@ -15,7 +15,7 @@ import (
 // its own. Each slot has its own record, in host-visible memory, so
 // reading and resetting one never races with the GPU writing another.
 const (
-	statusWords = 4
+	statusWords = 5
 	// statusNone is the first word of a record that holds nothing.
 	statusNone = 0xffffffff
 )
@@ -50,7 +50,8 @@ func statusWordsOf(b *Buffer) []uint32 {
 
 func resetStatus(b *Buffer) {
 	w := statusWordsOf(b)
-	w[0], w[1], w[2], w[3] = statusNone, 0, 0, 0
+	w[0] = statusNone
+	clear(w[1:])
 }
 
 // collectStatus reads the record of a completed slot into the runtime's
@@ -64,6 +65,12 @@ func (s *stream) collectStatus(sl *slot) {
 	if w[2] == 0 {
 		return
 	}
-	s.r.dataError(&device.LabelError{Op: "SoftmaxCrossEntropy", Row: int(w[0]), Label: math.Float32frombits(w[1]), Classes: int(w[3]), Count: int(w[2])})
+	pos, value, count, limit := int(w[0]), math.Float32frombits(w[1]), int(w[2]), int(w[3])
+	switch w[4] {
+	case StatusIndex:
+		s.r.dataError(&device.IndexError{Op: "IndexSelect", Position: pos, Index: value, Limit: limit, Count: count})
+	default:
+		s.r.dataError(&device.LabelError{Op: "SoftmaxCrossEntropy", Row: pos, Label: value, Classes: limit, Count: count})
+	}
 	resetStatus(sl.status)
 }

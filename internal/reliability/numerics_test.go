@@ -167,3 +167,35 @@ func TestUnaryOpsArePyTorchs(t *testing.T) {
 		}
 	})
 }
+
+// TestIndexOpsArePyTorchs: Embedding with repeated indices and a
+// padding_idx, and IndexSelect, forward and backward, equal PyTorch 1.13's
+// F.embedding and torch.index_select on every device; a bad index is an
+// IndexError from the next read, once.
+func TestIndexOpsArePyTorchs(t *testing.T) {
+	eachDevice(t, func(t *testing.T, d device.Device) {
+		w := tensor.FromSlice(d, []float32{0.5, -1, 2, 1.5, 0.25, -0.5, 3, 1, -2, -0.75, 0.5, 1.25, 2.5, -1.5, 0.1}, 5, 3).SetRequiresGrad(true)
+		idx := tensor.FromSlice(d, []float32{4, 1, 2, 4, 0, 2}, 2, 3)
+		g := tensor.FromSlice(d, []float32{1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -2, -3, 0.5, 0.5, 0.5, 2, 2, 2}, 2, 3, 3)
+		emb := tensor.Embedding(idx, w, 2)
+		emb.Mul(g).Sum().Backward()
+		near(t, "embedding", data(t, emb), []float64{2.5, -1.5, 0.1, 1.5, 0.25, -0.5, 3, 1, -2, 2.5, -1.5, 0.1, 0.5, -1, 2, 3, 1, -2}, 1e-6)
+		near(t, "embedding gradient", data(t, w.Grad()), []float64{0.5, 0.5, 0.5, 4, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 1e-6)
+
+		x := tensor.Arange(d, 1, 17, 1).Reshape(2, 4, 2).SetRequiresGrad(true)
+		y := tensor.IndexSelect(x, 1, tensor.FromSlice(d, []float32{3, 0, 3, 1}, 4))
+		y.Mul(tensor.Arange(d, 0, 16, 1).Reshape(2, 4, 2)).Sum().Backward()
+		near(t, "index_select", data(t, y), []float64{7, 8, 1, 2, 7, 8, 3, 4, 15, 16, 9, 10, 15, 16, 11, 12}, 1e-6)
+		near(t, "index_select gradient", data(t, x.Grad()), []float64{2, 3, 6, 7, 0, 0, 4, 6, 10, 11, 14, 15, 0, 0, 20, 22}, 1e-6)
+
+		bad := tensor.IndexSelect(x.Detach(), 1, tensor.FromSlice(d, []float32{1, 4}, 2))
+		_, err := bad.Data()
+		var ie *device.IndexError
+		if !errors.As(err, &ie) || ie.Position != 1 || ie.Index != 4 || ie.Limit != 4 {
+			t.Fatalf("index 4 of 4: %v", err)
+		}
+		if v, err := bad.Data(); err != nil || v[2] == v[2] {
+			t.Fatalf("after the error: %v, %v (want NaN slices for the bad index)", v, err)
+		}
+	})
+}

@@ -1,0 +1,47 @@
+package devicetest
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/vkgrad/vkgrad/device"
+)
+
+// indexCases cover IndexSelect and IndexAdd: repeated indices, rows no
+// index names, one-element and empty axes, a skipped row, a bad index.
+func indexCases() []Case {
+	var cs []Case
+	for _, s := range [][4]int{{1, 10, 4, 7}, {3, 5, 1, 9}, {2, 50, 33, 64}, {1, 1, 1, 1}, {2, 3, 0, 4}, {2, 6, 3, 0}, {1, 300, 2, 1000}} {
+		outer, n, inner, m := s[0], s[1], s[2], s[3]
+		cs = append(cs, Case{
+			Name: fmt.Sprintf("IndexSelect/%v", s), Bufs: []Buf{{N: outer * m * inner}, {N: outer * n * inner, Gen: Normal}, {N: m, Gen: Labels(max(n, 1))}},
+			Run: func(d device.Device, b []device.Buffer) {
+				d.IndexSelect(outer, n, inner, m, b[0], b[1], b[2])
+			},
+			Check: []int{0},
+		})
+		for _, skip := range []int{-1, 2} {
+			cs = append(cs, Case{
+				Name: fmt.Sprintf("IndexAdd/skip=%d/%v", skip, s), Bufs: []Buf{{N: outer * n * inner}, {N: outer * m * inner, Gen: Normal}, {N: m, Gen: Labels(max(n, 1))}},
+				Run: func(d device.Device, b []device.Buffer) {
+					d.IndexAdd(outer, n, inner, m, skip, b[0], b[1], b[2])
+				},
+				Check: []int{0}, // the same additions in the same order: the same bits
+			})
+		}
+	}
+	bad := func(_ *rand.Rand, i int) float32 { return []float32{0, 2, 5, 3}[i] }
+	return append(cs, Case{
+		Name: "IndexSelect/bad-index", Bufs: []Buf{{N: 2 * 4 * 3}, {N: 2 * 4 * 3, Gen: Normal}, {N: 4, Gen: bad}},
+		Run: func(d device.Device, b []device.Buffer) {
+			d.IndexSelect(2, 4, 3, 4, b[0], b[1], b[2])
+		},
+		Check: []int{0}, SyncErr: "IndexSelect: index 5 at position 2 is not an integer in [0, 4)",
+	}, Case{
+		Name: "IndexAdd/bad-index", Bufs: []Buf{{N: 4 * 3}, {N: 4 * 3, Gen: Normal}, {N: 4, Gen: bad}},
+		Run: func(d device.Device, b []device.Buffer) {
+			d.IndexAdd(1, 4, 3, 4, -1, b[0], b[1], b[2])
+		},
+		Check: []int{0},
+	})
+}
