@@ -10,6 +10,7 @@ import (
 	"github.com/vkgrad/vkgrad/device"
 	"github.com/vkgrad/vkgrad/device/devicetest"
 	"github.com/vkgrad/vkgrad/internal/torchref"
+	"github.com/vkgrad/vkgrad/nn"
 	"github.com/vkgrad/vkgrad/tensor"
 )
 
@@ -105,4 +106,40 @@ func TestTorchTrajectories(t *testing.T) {
 	for _, nd := range testDevices(t) {
 		t.Run(nd.name, func(t *testing.T) { torchref.CheckTrajectories(t, nd.d) })
 	}
+}
+
+// TestTorchRecurrent replays PyTorch's RNN, LSTM and GRU forward and
+// backward passes on every Vulkan device.
+func TestTorchRecurrent(t *testing.T) {
+	for _, nd := range testDevices(t) {
+		t.Run(nd.name, func(t *testing.T) { torchref.CheckRecurrent(t, nd.d) })
+	}
+}
+
+// TestRecurrentStaysOnDevice: an LSTM's forward and backward over 32 time
+// steps read nothing back; the GPU is handed work in a few batches.
+func TestRecurrentStaysOnDevice(t *testing.T) {
+	d := testDevices(t)[0].d
+	m := nn.NewLSTM(d, nn.RNNConfig{InputSize: 8, HiddenSize: 16, NumLayers: 2})
+	defer func() {
+		for _, p := range m.Params() {
+			p.Tensor.Release()
+		}
+	}()
+	tensor.Tidy(func() {
+		x := tensor.Randn(d, 3, 32, 4, 8)
+		if err := d.Sync(); err != nil {
+			t.Fatal(err)
+		}
+		before := d.Stats()
+		m.Forward(x).Sum().Backward()
+		s := d.Stats()
+		if n := s.Downloads - before.Downloads; n != 0 {
+			t.Errorf("%d read-backs during an LSTM's forward and backward", n)
+		}
+		if n := s.Submits - before.Submits; n > 12 {
+			t.Errorf("%d submits for %d ops", n, s.Ops-before.Ops)
+		}
+		t.Logf("2-layer LSTM over 32 steps: %d ops in %d submits", s.Ops-before.Ops, s.Submits-before.Submits)
+	})
 }

@@ -1,8 +1,10 @@
-// Package torchref checks vkgrad's training against PyTorch itself: it
-// replays trajectories that PyTorch recorded (torch_trajectory.json, written
-// by torch_trajectory.py) on any device and compares every loss and the
-// final weights. The nn tests run it on the CPU backend and the kernels
-// tests on every Vulkan device.
+// Package torchref checks vkgrad against PyTorch itself: it replays
+// trajectories that PyTorch recorded (torch_trajectory.json, written by
+// torch_trajectory.py) on any device and compares every loss and the final
+// weights, and it runs PyTorch's RNN, LSTM and GRU with PyTorch's weights
+// (rnn_reference.json, from rnn_reference.py) and compares outputs, final
+// states and gradients. The nn tests run it on the CPU backend and the
+// kernels tests on every Vulkan device.
 package torchref
 
 import (

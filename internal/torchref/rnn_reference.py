@@ -1,0 +1,87 @@
+#!/usr/bin/python3
+"""Writes rnn_reference.json: PyTorch's forward and backward of nn.RNN,
+nn.LSTM and nn.GRU with PyTorch's own initial weights, for configurations
+with one and two layers, both directions, batch_first, and given initial
+states. torchref.CheckRecurrent loads the weights by name into vkgrad's
+layers and compares the outputs, the final states and every gradient.
+
+Regenerate (Debian's python3-torch), from this folder:
+    /usr/bin/python3 rnn_reference.py
+"""
+import json
+
+import torch
+
+torch.manual_seed(11)
+T, B, I, H = 5, 2, 3, 4
+
+configs = [
+    ("RNN_TANH", dict(num_layers=1)),
+    ("RNN_RELU", dict(num_layers=1, bidirectional=True)),
+    ("LSTM", dict(num_layers=2, bidirectional=True, states=True)),
+    ("LSTM", dict(num_layers=1, batch_first=True)),
+    ("GRU", dict(num_layers=2, batch_first=True, states=True)),
+    ("GRU", dict(num_layers=1, bidirectional=True)),
+]
+
+
+def flat(t):
+    return [float(v) for v in t.detach().reshape(-1)]
+
+
+cases = []
+for mode, cfg in configs:
+    layers = cfg.get("num_layers", 1)
+    bi = cfg.get("bidirectional", False)
+    bf = cfg.get("batch_first", False)
+    kw = dict(num_layers=layers, bidirectional=bi, batch_first=bf)
+    if mode == "LSTM":
+        m = torch.nn.LSTM(I, H, **kw)
+    elif mode == "GRU":
+        m = torch.nn.GRU(I, H, **kw)
+    else:
+        m = torch.nn.RNN(I, H, nonlinearity="tanh" if mode == "RNN_TANH" else "relu", **kw)
+    m = m.double()
+    dirs = 2 if bi else 1
+    x = torch.randn(B, T, I) if bf else torch.randn(T, B, I)
+    x = x.double().requires_grad_(True)
+    states = cfg.get("states", False)
+    h0 = torch.randn(layers * dirs, B, H, dtype=torch.float64, requires_grad=True) if states else None
+    c0 = torch.randn(layers * dirs, B, H, dtype=torch.float64, requires_grad=True) if states and mode == "LSTM" else None
+    if mode == "LSTM":
+        out, (hn, cn) = m(x, (h0, c0)) if states else m(x)
+    else:
+        out, hn = m(x, h0) if states else m(x)
+        cn = None
+    g = torch.randn(out.shape, dtype=torch.float64)
+    gh = torch.randn(hn.shape, dtype=torch.float64)
+    loss = (out * g).sum() + (hn * gh).sum()
+    gc = None
+    if cn is not None:
+        gc = torch.randn(cn.shape, dtype=torch.float64)
+        loss = loss + (cn * gc).sum()
+    loss.backward()
+    case = {
+        "mode": mode, "layers": layers, "bidirectional": bi, "batch_first": bf, "states": states,
+        "x": flat(x), "x_shape": list(x.shape),
+        "weights": {n: flat(p) for n, p in m.named_parameters()},
+        "shapes": {n: list(p.shape) for n, p in m.named_parameters()},
+        "g": flat(g), "gh": flat(gh),
+        "out": flat(out), "hn": flat(hn),
+        "grad_x": flat(x.grad),
+        "grads": {n: flat(p.grad) for n, p in m.named_parameters()},
+    }
+    if states:
+        case["h0"] = flat(h0)
+        case["grad_h0"] = flat(h0.grad)
+    if c0 is not None:
+        case["c0"] = flat(c0)
+        case["grad_c0"] = flat(c0.grad)
+    if cn is not None:
+        case["cn"] = flat(cn)
+        case["gc"] = flat(gc)
+    cases.append(case)
+
+with open("rnn_reference.json", "w") as f:
+    json.dump({"T": T, "B": B, "I": I, "H": H, "torch": torch.__version__, "cases": cases}, f)
+print("wrote", len(cases), "cases")
