@@ -117,3 +117,28 @@ func ExampleNewAdam() {
 	fmt.Printf("w %.2f, b %.2f\n", w, b)
 	// Output: w 2.00, b 1.00
 }
+
+// A plain RNN reads a sequence and a linear layer classifies its last
+// hidden state (the README's example).
+func ExampleNewRNN() {
+	dev := cpu.New()
+	nn.ManualSeed(1)
+	rnn := nn.NewRNN(dev, nn.RNNTanh, nn.RNNConfig{InputSize: 28, HiddenSize: 128, BatchFirst: true})
+	head := nn.NewLinear(dev, 128, 10)
+	x := tensor.Rand(dev, 2, 32, 28, 28) // 32 images read row by row: 28 steps of 28 pixels
+	labels := tensor.Zeros(dev, 32)
+	out, hn, _ := rnn.ForwardState(x, nil, nil)
+	logits := head.Forward(hn.Reshape(-1, 128))
+	loss := nn.CrossEntropy(logits, labels)
+	loss.Backward()
+	for _, p := range rnn.Params() {
+		fmt.Println(p.Name, p.Tensor.Shape())
+	}
+	fmt.Println(out.Shape(), hn.Shape(), logits.Shape())
+	// Output:
+	// weight_ih_l0 [128 28]
+	// weight_hh_l0 [128 128]
+	// bias_ih_l0 [128]
+	// bias_hh_l0 [128]
+	// [32 28 128] [1 32 128] [32 10]
+}
