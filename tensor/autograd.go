@@ -96,6 +96,7 @@ func (t *Tensor) BackwardWithGrad(g *Tensor) {
 	}
 	order := topoOrder(t)
 	grads := map[*Tensor]*Tensor{t: g}
+	owned := map[*Tensor]bool{} // gradients the tape made, which it may add into in place
 	taken := map[*storage]bool{}
 	for i := len(order) - 1; i >= 0; i-- {
 		v := order[i]
@@ -121,14 +122,14 @@ func (t *Tensor) BackwardWithGrad(g *Tensor) {
 			if !needs[j] || gs[j] == nil {
 				continue
 			}
-			if !slices.Equal(gs[j].shape, in.shape) {
+			shape := gs[j].shape
+			if gs[j].part != nil {
+				shape = gs[j].part.shape
+			}
+			if !slices.Equal(shape, in.shape) {
 				panic(fmt.Sprintf("tensor: internal error: backward of %s gave a gradient of shape %v for input %d of shape %v", n.op, gs[j].shape, j, in.shape))
 			}
-			if prev := grads[in]; prev != nil {
-				grads[in] = prev.Add(gs[j])
-			} else {
-				grads[in] = gs[j]
-			}
+			grads[in] = accumulate(grads[in], gs[j], owned)
 		}
 	}
 	for _, v := range order {
@@ -136,6 +137,48 @@ func (t *Tensor) BackwardWithGrad(g *Tensor) {
 			v.node.inputs, v.node.backward, v.node.freed = nil, nil, true
 		}
 	}
+}
+
+// gradPart describes a gradient that is a slice of a larger, otherwise
+// zero one (Narrow's).
+type gradPart struct {
+	shape       []int
+	axis, start int
+}
+
+// accumulate adds the gradient g to prev (nil for none yet) and returns
+// the sum. A partial gradient (part set) becomes a whole one on its first
+// arrival, and later ones add into the region they cover, in place where
+// the tape made the whole one itself.
+func accumulate(prev, g *Tensor, owned map[*Tensor]bool) *Tensor {
+	if g.part == nil {
+		if prev == nil {
+			return g
+		}
+		sum := prev.Add(g)
+		owned[sum] = true
+		return sum
+	}
+	p := g.part
+	g = &Tensor{st: g.st, shape: g.shape, strides: g.strides, offset: g.offset}
+	dev := g.st.dev
+	if prev == nil || !owned[prev] {
+		whole := Zeros(dev, p.shape...)
+		region := whole.Narrow(p.axis, p.start, g.shape[p.axis])
+		dev.CopyStrided(g.shape, region.view("Backward"), g.view("Backward"))
+		owned[whole] = true
+		if prev == nil {
+			return whole
+		}
+		sum := prev.Add(whole)
+		owned[sum] = true
+		return sum
+	}
+	region := prev.Narrow(p.axis, p.start, g.shape[p.axis])
+	sum := region.Add(g)
+	dev.CopyStrided(g.shape, region.view("Backward"), sum.view("Backward"))
+	sum.Release()
+	return prev
 }
 
 // accumulateGrad adds g to the leaf's gradient. The gradient it keeps is a

@@ -54,6 +54,10 @@ type Tensor struct {
 	requiresGrad bool
 	grad         *Tensor
 	node         *node
+	// part, on a gradient a backward rule returns, says that the tensor is
+	// only the slice part.axis[start:start+len] of a gradient of
+	// part.shape that is zero elsewhere (see Narrow).
+	part *gradPart
 }
 
 // storage is a device buffer shared by a tensor and its views.

@@ -126,11 +126,11 @@ func (t *Tensor) Narrow(axis, start, length int) *Tensor {
 	out := t.viewOf(shape, cloneInts(t.strides), t.offset+start*t.strides[axis])
 	orig := t.shape
 	return record(out, "Narrow", func(g *Tensor, _ []bool) []*Tensor {
-		dx := Zeros(g.st.dev, orig...)
-		dev := dx.st.dev
-		region := dx.Narrow(axis, start, length)
-		dev.CopyStrided(g.shape, region.view("Narrow"), g.view("Narrow"))
-		return []*Tensor{dx}
+		// The gradient is g in the narrowed region and zero elsewhere: the
+		// tape adds it into the input's gradient there, so T narrows of one
+		// tensor (the time steps of a sequence) cost O(T·slice), not
+		// O(T·whole).
+		return []*Tensor{{st: g.st, shape: g.shape, strides: g.strides, offset: g.offset, part: &gradPart{shape: orig, axis: axis, start: start}}}
 	}, t)
 }
 
