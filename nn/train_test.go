@@ -274,3 +274,27 @@ func TestOptimizerRelease(t *testing.T) {
 		t.Fatalf("Release freed %d buffers, want Adam's 4 (2 moments for 2 params)", before-got)
 	}
 }
+
+// TestClipGrad checks ClipGradNorm and ClipGradValue against PyTorch
+// 1.13's clip_grad_norm_ and clip_grad_value_.
+func TestClipGrad(t *testing.T) {
+	a := tensor.Zeros(dev, 2).SetRequiresGrad(true)
+	b := tensor.Zeros(dev, 2, 2).SetRequiresGrad(true)
+	setGrad := func(x *tensor.Tensor, g []float32) {
+		x.ZeroGrad()
+		x.Mul(tensor.FromSlice(dev, g, x.Shape()...)).Sum().Backward()
+	}
+	setGrad(a, []float32{3, 4})
+	setGrad(b, []float32{1, -2, 0, 2})
+	ps := []nn.Param{{Name: "a", Tensor: a}, {Name: "b", Tensor: b}, {Name: "none", Tensor: tensor.Zeros(dev, 3)}}
+	norm := nn.ClipGradNorm(ps, 2)
+	near(t, "norm", vals(t, norm), []float64{5.830951690673828}, 1e-6)
+	near(t, "a", vals(t, a.Grad()), []float64{1.028991460800171, 1.3719885349273682}, 1e-6)
+	near(t, "b", vals(t, b.Grad()), []float64{0.34299713373184204, -0.6859942674636841, 0, 0.6859942674636841}, 1e-6)
+	// Below the limit nothing changes.
+	nn.ClipGradNorm(ps, 100)
+	near(t, "a unclipped", vals(t, a.Grad()), []float64{1.028991460800171, 1.3719885349273682}, 1e-6)
+	setGrad(a, []float32{3, -4})
+	nn.ClipGradValue(ps[:1], 3.5)
+	near(t, "clip value", vals(t, a.Grad()), []float64{3, -3.5}, 0)
+}
