@@ -184,3 +184,27 @@ func (d *Device) ArgReduce(op device.ArgOp, shape []int, axis int, dst device.Bu
 		})
 	})
 }
+
+// CumSum writes running sums along the middle axis, in float32 and in
+// order, as every backend does.
+func (d *Device) CumSum(outer, n, inner int, reverse bool, dst, src device.Buffer) {
+	checkIndex("CumSum", outer, n, inner, 0)
+	x := d.data("CumSum", src)
+	device.CheckLen("cpu: CumSum", "src", src, 0, outer*n*inner)
+	y := d.out("CumSum", dst, outer*n*inner)
+	parallelFor(outer*inner, max(1, grainElementwise/max(1, n)), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			o, i := r/inner, r%inner
+			var s float32
+			for q := range n {
+				j := q
+				if reverse {
+					j = n - 1 - q
+				}
+				k := (o*n+j)*inner + i
+				s += x[k]
+				y[k] = s
+			}
+		}
+	})
+}

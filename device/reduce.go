@@ -14,6 +14,12 @@ type Reductions interface {
 	// first such index on ties. dst has shape without axis. NaN compares
 	// larger than any number for ArgMax and smaller for ArgMin.
 	ArgReduce(op ArgOp, shape []int, axis int, dst Buffer, src Strided)
+	// CumSum writes the running sums along the middle axis of src,
+	// contiguous [outer, n, inner], into dst of the same shape:
+	// dst[o, j, i] = Σ src[o, j', i] over j' <= j, or over j' >= j with
+	// reverse (the backward pass). Each sum runs in order along the axis,
+	// on every device.
+	CumSum(outer, n, inner int, reverse bool, dst, src Buffer)
 }
 
 // ReduceOp names a reduction.

@@ -129,3 +129,16 @@ func (d *Device) ArgReduce(op device.ArgOp, shape []int, axis int, dst device.Bu
 		u(len(ks)).arr(ks, maxRankArg).arr(kst[1], maxRankArg).u(src.Offset)
 	d.dispatch(p, d.elems(nOut), pc, 1, out, sb)
 }
+
+// CumSum writes running sums, one invocation per row walking it in order.
+func (d *Device) CumSum(outer, n, inner int, reverse bool, dst, src device.Buffer) {
+	checkIndexSizes("CumSum", outer, n, inner, 0)
+	total := outer * n * inner
+	y := d.out("CumSum", dst, 0, total)
+	x := d.buf("CumSum", src)
+	device.CheckLen("vulkan: CumSum", "src", src, 0, total)
+	if total == 0 {
+		return
+	}
+	d.dispatch(d.pipeline("cumsum", d.wg, b2u(reverse)), d.elems(outer*inner), push(nil).u(outer).u(n).u(inner), 1, y, x)
+}

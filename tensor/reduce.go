@@ -153,3 +153,23 @@ func (t *Tensor) variance(op string, correction int, keep bool, axes []int) *Ten
 	}
 	return sq.Sum(axes...).DivScalar(float32(n - correction))
 }
+
+// CumSum returns the running sums of t along axis (PyTorch's
+// torch.cumsum): element j is the sum of elements 0..j. Each sum runs in
+// order along the axis, in float32, on every device.
+func (t *Tensor) CumSum(axis int) *Tensor {
+	a := t.axis("CumSum", axis)
+	dev := t.st.dev
+	outer, n, inner := split3(t.shape, a)
+	out := empty(dev, t.shape)
+	tc := t.contig()
+	dev.CumSum(outer, n, inner, false, out.buf("CumSum"), tc.buf("CumSum"))
+	releaseTemp(tc, t)
+	return record(out, "CumSum", func(g *Tensor, _ []bool) []*Tensor {
+		gc := g.contig()
+		dx := empty(dev, t.shape)
+		dev.CumSum(outer, n, inner, true, dx.buf("CumSum"), gc.buf("CumSum"))
+		releaseTemp(gc, g)
+		return []*Tensor{dx}
+	}, t)
+}

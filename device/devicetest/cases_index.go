@@ -30,6 +30,18 @@ func indexCases() []Case {
 			})
 		}
 	}
+	for _, s := range [][3]int{{1, 1, 1}, {3, 7, 1}, {2, 5, 4}, {1, 1000, 3}, {4, 0, 2}} {
+		outer, n, inner := s[0], s[1], s[2]
+		for _, rev := range []bool{false, true} {
+			cs = append(cs, Case{
+				Name: fmt.Sprintf("CumSum/reverse=%v/%v", rev, s), Bufs: []Buf{{N: outer * n * inner}, {N: outer * n * inner, Gen: Normal}},
+				Run: func(d device.Device, b []device.Buffer) {
+					d.CumSum(outer, n, inner, rev, b[0], b[1])
+				},
+				Check: []int{0}, // sums in the same order: the same bits
+			})
+		}
+	}
 	bad := func(_ *rand.Rand, i int) float32 { return []float32{0, 2, 5, 3}[i] }
 	return append(cs, Case{
 		Name: "IndexSelect/bad-index", Bufs: []Buf{{N: 2 * 4 * 3}, {N: 2 * 4 * 3, Gen: Normal}, {N: 4, Gen: bad}},

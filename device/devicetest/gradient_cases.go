@@ -148,6 +148,7 @@ func GradCases(dev device.Device) []GradCase {
 			idx := tensor.FromSlice(dev, []float32{4, 1, 2, 4, 0, 2}, 2, 3)
 			return tensor.Embedding(idx, w, -1).Square() // repeated rows, and row 3 unused
 		})},
+		{"CumSum", [][]int{{3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.CumSum(1).Tanh() })},
 		{"Chain", [][]int{{4, 3}, {3, 2}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor {
 			return a.MatMul(b).Tanh().Sum(1).Mul(a.Sum(1)).Softmax(0)
 		})},

@@ -199,3 +199,14 @@ func TestIndexOpsArePyTorchs(t *testing.T) {
 		}
 	})
 }
+
+// TestCumSumIsPyTorchs: torch.cumsum and its gradient, on every device.
+func TestCumSumIsPyTorchs(t *testing.T) {
+	eachDevice(t, func(t *testing.T, d device.Device) {
+		x := tensor.FromSlice(d, []float32{1, -2, 3.5, 0.25, 4, -1}, 2, 3).SetRequiresGrad(true)
+		y := x.CumSum(1)
+		y.Mul(tensor.FromSlice(d, []float32{1, 2, 3, 4, 5, 6}, 2, 3)).Sum().Backward()
+		near(t, "cumsum", data(t, y), []float64{1, -1, 2.5, 0.25, 4.25, 3.25}, 1e-6)
+		near(t, "cumsum gradient", data(t, x.Grad()), []float64{6, 5, 3, 15, 11, 6}, 1e-6)
+	})
+}
