@@ -29,7 +29,7 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"-lr", "-1"}, "-lr -1: must be a finite number greater than 0"},
 		{[]string{"-lr", "0"}, "-lr 0: must be a finite number greater than 0"},
 		{[]string{"-lr", "+Inf"}, "-lr +Inf: must be a finite number greater than 0"},
-		{[]string{"-model", "foo"}, `-model "foo": unknown (want mlp or cnn)`},
+		{[]string{"-model", "foo"}, `-model "foo": unknown (want mlp, cnn or lstm)`},
 		{[]string{"-limit", "-2"}, "-limit -2: must be at least 0"},
 		{[]string{"-batch", "abc"}, `invalid value "abc" for flag -batch`},
 		{[]string{"-nosuch"}, "flag provided but not defined: -nosuch"},

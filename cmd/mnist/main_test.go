@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vkgrad/vkgrad/cpu"
 )
 
 // TestTrainSaveLoad trains a few batches of each model, saves the weights,
@@ -83,4 +85,31 @@ func TestSameSeedSameResult(t *testing.T) {
 		t.Fatalf("after 30 batches of 64 the MLP reaches %.2f%% on 1,000 test images, want ≥ 75%%:\n%s", acc, a)
 	}
 	t.Log(a)
+}
+
+// TestRowLSTMLearns: the LSTM reading the rows as a sequence learns in a
+// few batches (the full run, -model lstm -epochs 3, reaches the figure the
+// README gives), and its parameters carry PyTorch's names.
+func TestRowLSTMLearns(t *testing.T) {
+	c := config{device: "cpu", model: "lstm", epochs: 1, batch: 128, lr: lstmLR, seed: 8, limit: 40, quiet: true, evalLimit: 1000}
+	var out bytes.Buffer
+	if err := run(c, &out); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`test accuracy: ([0-9.]+)%`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no test accuracy in:\n%s", out.String())
+	}
+	if acc, _ := strconv.ParseFloat(m[1], 64); acc < 35 {
+		t.Fatalf("after 40 batches the row LSTM reaches %.2f%% on 1,000 test images, want ≥ 35%%:\n%s", acc, out.String())
+	}
+	model, _, _ := buildModel(cpu.New(), "lstm")
+	var names []string
+	for _, p := range model.Params() {
+		names = append(names, p.Name)
+	}
+	if got := strings.Join(names, " "); got != "lstm.weight_ih_l0 lstm.weight_hh_l0 lstm.bias_ih_l0 lstm.bias_hh_l0 fc.weight fc.bias" {
+		t.Fatalf("params %s", got)
+	}
+	t.Log(out.String())
 }

@@ -49,7 +49,7 @@ func TestBadFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"-reps", "-1"}, "-reps -1: must be at least 0"},
-		{[]string{"-groups", "gemm,nosuch"}, `-groups "nosuch": unknown (want gemm or`},
+		{[]string{"-groups", "gemm,nosuch"}, `-groups "nosuch": unknown (want gemm, conv2d,`},
 		{[]string{"-json", filepath.Join(dir, "r.txt")}, `unknown extension ".txt" (want .json)`},
 		{[]string{"-md", filepath.Join(dir, "no", "r.md")}, "no such file or directory"},
 		{[]string{"-plot", filepath.Join(dir, "p.jpg")}, `unknown extension ".jpg" (want .svg or .png)`},

@@ -45,7 +45,7 @@ func OutputPath(name, path string, exts ...string) error {
 		return nil
 	}
 	if ext := strings.ToLower(filepath.Ext(path)); len(exts) > 0 && !slices.Contains(exts, ext) {
-		return fmt.Errorf("-%s %s: unknown extension %q (want %s)", name, path, filepath.Ext(path), strings.Join(exts, " or "))
+		return fmt.Errorf("-%s %s: unknown extension %q (want %s)", name, path, filepath.Ext(path), alternatives(exts))
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return fmt.Errorf("-%s %s: is a folder", name, path)
@@ -112,9 +112,17 @@ func Positive(name string, v float64) error {
 // OneOf checks that the string flag name is one of choices.
 func OneOf(name, v string, choices ...string) error {
 	if !slices.Contains(choices, v) {
-		return fmt.Errorf("-%s %q: unknown (want %s)", name, v, strings.Join(choices, " or "))
+		return fmt.Errorf("-%s %q: unknown (want %s)", name, v, alternatives(choices))
 	}
 	return nil
+}
+
+// alternatives writes "a", "a or b", "a, b or c".
+func alternatives(s []string) string {
+	if len(s) <= 2 {
+		return strings.Join(s, " or ")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
 // Distinct checks that no two of the named output paths are the same file.
