@@ -232,9 +232,104 @@ func (o *AdaGrad) Step() {
 	})
 }
 
-// Schedule gives the learning rate of an epoch (0-based).
+// Schedule gives the learning rate of an epoch, or of a step for the
+// per-step schedules (WarmupCosineLR, OneCycleLR): i counts from 0, and
+// the caller sets it with the optimizer's SetLR before the step or epoch.
 type Schedule interface {
-	LR(epoch int) float32
+	LR(i int) float32
+}
+
+// ExponentialLR multiplies the base rate by Gamma every epoch (PyTorch's
+// ExponentialLR): Base·Gamma^i.
+type ExponentialLR struct {
+	Base, Gamma float32
+}
+
+// LR is Base·Gamma^i.
+func (s ExponentialLR) LR(i int) float32 {
+	return s.Base * float32(math.Pow(float64(s.Gamma), float64(i)))
+}
+
+// MultiStepLR multiplies the base rate by Gamma at each milestone
+// (PyTorch's MultiStepLR): Base·Gamma^(milestones passed).
+type MultiStepLR struct {
+	Base       float32
+	Milestones []int
+	Gamma      float32
+}
+
+// LR is Base·Gamma^k, k the number of milestones <= i.
+func (s MultiStepLR) LR(i int) float32 {
+	k := 0
+	for _, m := range s.Milestones {
+		if i >= m {
+			k++
+		}
+	}
+	return s.Base * float32(math.Pow(float64(s.Gamma), float64(k)))
+}
+
+// WarmupCosineLR rises linearly from 0 to Base over Warmup steps, then
+// anneals to Min along half a cosine until Total steps, and stays at Min
+// (the schedule of Transformers' get_cosine_schedule_with_warmup, with a
+// floor).
+type WarmupCosineLR struct {
+	Base, Min     float32
+	Warmup, Total int
+}
+
+// LR is Base·i/Warmup while i < Warmup, then
+// Min + (Base−Min)·(1 + cos(π·(i−Warmup)/(Total−Warmup)))/2.
+func (s WarmupCosineLR) LR(i int) float32 {
+	if i < s.Warmup {
+		return s.Base * float32(i) / float32(s.Warmup)
+	}
+	if i >= s.Total {
+		return s.Min
+	}
+	p := float64(i-s.Warmup) / float64(max(1, s.Total-s.Warmup))
+	return s.Min + (s.Base-s.Min)*float32((1+math.Cos(math.Pi*p))/2)
+}
+
+// OneCycleLR is PyTorch's OneCycleLR (two phases): from Max/DivFactor up
+// to Max over the first PctStart of TotalSteps, then down to
+// Max/DivFactor/FinalDivFactor, along cosines (or straight lines with
+// Linear). Zero fields take PyTorch's defaults: PctStart 0.3, DivFactor 25,
+// FinalDivFactor 1e4.
+type OneCycleLR struct {
+	Max                                 float32
+	TotalSteps                          int
+	PctStart, DivFactor, FinalDivFactor float32
+	Linear                              bool
+}
+
+// LR is the rate at step i.
+func (s OneCycleLR) LR(i int) float32 {
+	pct, div, final := float64(s.PctStart), float64(s.DivFactor), float64(s.FinalDivFactor)
+	if pct == 0 {
+		pct = 0.3
+	}
+	if div == 0 {
+		div = 25
+	}
+	if final == 0 {
+		final = 1e4
+	}
+	top := float64(s.Max)
+	start, end := top/div, top/div/final
+	end1 := pct*float64(s.TotalSteps) - 1
+	end2 := float64(s.TotalSteps) - 1
+	anneal := func(a, b, p float64) float64 {
+		if s.Linear {
+			return a + (b-a)*p
+		}
+		return b + (a-b)/2*(1+math.Cos(math.Pi*p))
+	}
+	x := float64(min(i, s.TotalSteps-1))
+	if x <= end1 {
+		return float32(anneal(start, top, x/end1))
+	}
+	return float32(anneal(top, end, (x-end1)/(end2-end1)))
 }
 
 // StepLR multiplies the base rate by Gamma every StepSize epochs.

@@ -298,3 +298,26 @@ func TestClipGrad(t *testing.T) {
 	nn.ClipGradValue(ps[:1], 3.5)
 	near(t, "clip value", vals(t, a.Grad()), []float64{3, -3.5}, 0)
 }
+
+// TestMoreSchedules checks the schedules against PyTorch 1.13's
+// ExponentialLR, MultiStepLR and OneCycleLR (cosine and linear) stepped
+// with SGD at lr 0.1.
+func TestMoreSchedules(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    nn.Schedule
+		want []float64
+	}{
+		{"exponential", nn.ExponentialLR{Base: 0.1, Gamma: 0.9}, []float64{0.1, 0.09, 0.081, 0.0729, 0.06561, 0.059049}},
+		{"multistep", nn.MultiStepLR{Base: 0.1, Milestones: []int{2, 5}, Gamma: 0.5}, []float64{0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025}},
+		{"onecycle", nn.OneCycleLR{Max: 0.1, TotalSteps: 10}, []float64{0.004, 0.052, 0.1, 0.09504846320134738, 0.0811745653949763, 0.06112620219362893, 0.03887419780637107, 0.0188258346050237, 0.004951936798652629, 4e-07}},
+		{"onecycle linear", nn.OneCycleLR{Max: 0.1, TotalSteps: 10, PctStart: 0.4, Linear: true}, []float64{0.004, 0.036, 0.068, 0.1, 0.0833334, 0.0666668, 0.0500002, 0.0333336, 0.016667, 4e-07}},
+		{"warmup cosine", nn.WarmupCosineLR{Base: 1, Min: 0.1, Warmup: 2, Total: 6}, []float64{0, 0.5, 1, 0.8681980515339464, 0.55, 0.2318019484660536, 0.1, 0.1}},
+	} {
+		for i, w := range tc.want {
+			if got := float64(tc.s.LR(i)); math.Abs(got-w) > 1e-6*math.Max(1, w) {
+				t.Errorf("%s: step %d: %v, want %v", tc.name, i, got, w)
+			}
+		}
+	}
+}
