@@ -22,16 +22,7 @@ func (d *Device) IndexSelect(outer, n, inner, m int, dst, src, idx device.Buffer
 	device.CheckLen("cpu: IndexSelect", "src", src, 0, outer*n*inner)
 	device.CheckLen("cpu: IndexSelect", "idx", idx, 0, m)
 	y := d.out("IndexSelect", dst, outer*m*inner)
-	var bad *device.IndexError
-	for j, v := range ix[:m] {
-		if !device.ValidIndex(v, n) {
-			if bad == nil {
-				bad = &device.IndexError{Op: "IndexSelect", Position: j, Index: v, Limit: n}
-			}
-			bad.Count++
-		}
-	}
-	if bad != nil {
+	if bad := firstBadIndex("IndexSelect", ix[:m], n); bad != nil {
 		d.dataError(bad)
 	}
 	nan := float32(math.NaN())
@@ -72,6 +63,83 @@ func (d *Device) IndexAdd(outer, n, inner, m, skip int, dst, src, idx device.Buf
 				row := y[(o*n+int(v))*inner : (o*n+int(v)+1)*inner]
 				for i, s := range x[(o*m+j)*inner : (o*m+j+1)*inner] {
 					row[i] += s
+				}
+			}
+		}
+	})
+}
+
+// firstBadIndex returns the *device.IndexError for the indices of ix that
+// are not integers in [0, n), or nil.
+func firstBadIndex(op string, ix []float32, n int) *device.IndexError {
+	var bad *device.IndexError
+	for p, v := range ix {
+		if !device.ValidIndex(v, n) {
+			if bad == nil {
+				bad = &device.IndexError{Op: op, Position: p, Index: v, Limit: n}
+			}
+			bad.Count++
+		}
+	}
+	return bad
+}
+
+// Gather picks element by element along the middle axis; a bad index
+// fills NaN and is kept as an *device.IndexError for the next Sync or
+// Download.
+func (d *Device) Gather(outer, n, inner, m int, dst, src, idx device.Buffer) {
+	checkIndex("Gather", outer, n, inner, m)
+	x := d.data("Gather", src)
+	ix := d.data("Gather", idx)
+	device.CheckLen("cpu: Gather", "src", src, 0, outer*n*inner)
+	device.CheckLen("cpu: Gather", "idx", idx, 0, outer*m*inner)
+	y := d.out("Gather", dst, outer*m*inner)
+	if bad := firstBadIndex("Gather", ix[:outer*m*inner], n); bad != nil {
+		d.dataError(bad)
+	}
+	nan := float32(math.NaN())
+	parallelFor(outer*m, max(1, grainElementwise/max(1, inner)), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			base := (r / m) * n * inner
+			for i, v := range ix[r*inner : (r+1)*inner] {
+				if device.ValidIndex(v, n) {
+					y[r*inner+i] = x[base+int(v)*inner+i]
+				} else {
+					y[r*inner+i] = nan
+				}
+			}
+		}
+	})
+}
+
+// Scatter writes or adds src into dst at the positions idx names, in
+// increasing j within each column; a bad index is skipped and kept as an
+// *device.IndexError for the next Sync or Download.
+func (d *Device) Scatter(outer, n, inner, m int, accumulate bool, dst, src, idx device.Buffer) {
+	checkIndex("Scatter", outer, n, inner, m)
+	x := d.data("Scatter", src)
+	ix := d.data("Scatter", idx)
+	device.CheckLen("cpu: Scatter", "src", src, 0, outer*m*inner)
+	device.CheckLen("cpu: Scatter", "idx", idx, 0, outer*m*inner)
+	y := d.out("Scatter", dst, outer*n*inner)
+	if bad := firstBadIndex("Scatter", ix[:outer*m*inner], n); bad != nil {
+		d.dataError(bad)
+	}
+	// Slabs of the outer axis are independent; within one, rows go in
+	// increasing j, so each column sees its j in order.
+	parallelFor(outer, max(1, grainElementwise/max(1, m*inner)), func(lo, hi int) {
+		for o := lo; o < hi; o++ {
+			base := o * n * inner
+			for r := o * m; r < (o+1)*m; r++ {
+				for i, v := range ix[r*inner : (r+1)*inner] {
+					if !device.ValidIndex(v, n) {
+						continue
+					}
+					if accumulate {
+						y[base+int(v)*inner+i] += x[r*inner+i]
+					} else {
+						y[base+int(v)*inner+i] = x[r*inner+i]
+					}
 				}
 			}
 		}

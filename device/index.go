@@ -20,13 +20,29 @@ type Indexing interface {
 	// nothing (Embedding's padding_idx; -1 skips none); invalid indices
 	// are left out (IndexSelect reported them).
 	IndexAdd(outer, n, inner, m, skip int, dst, src, idx Buffer)
+	// Gather picks element by element along the middle axis: src is
+	// [outer, n, inner], idx and dst are [outer, m, inner], and
+	// dst[o, j, i] = src[o, idx[o, j, i], i] (PyTorch's gather). A bad
+	// index fills its element with NaN and is reported as an *IndexError
+	// (Op "Gather", Position its flat position in idx) by the next Sync or
+	// Download.
+	Gather(outer, n, inner, m int, dst, src, idx Buffer)
+	// Scatter is Gather's reverse, in place: for src and idx [outer, m,
+	// inner] and dst [outer, n, inner], dst[o, idx[o, j, i], i] gets
+	// src[o, j, i], added to it when accumulate (PyTorch's scatter_add_)
+	// or written over it otherwise (scatter_). The j of one column are
+	// taken in increasing order on every device, so where several name one
+	// element the sum has the same bits every run and a write keeps the
+	// last j. Elements no index names keep their value. A bad index is
+	// skipped and reported as an *IndexError (Op "Scatter").
+	Scatter(outer, n, inner, m int, accumulate bool, dst, src, idx Buffer)
 }
 
 // IndexError is an index an op found invalid: not an integer in [0,
 // Limit). On the CPU it is found as the op runs, on a GPU by the kernel;
 // the next Sync or Download returns it once.
 type IndexError struct {
-	// Op names the op: "IndexSelect".
+	// Op names the op: "IndexSelect", "Gather" or "Scatter".
 	Op string
 	// Position is the first bad position in the index tensor and Index
 	// its value.

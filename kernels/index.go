@@ -61,3 +61,40 @@ func (d *Device) IndexAdd(outer, n, inner, m, skip int, dst, src, idx device.Buf
 	d.dispatch(d.pipeline("index_sort", d.wg), d.elems(n), push(nil).u(n), 1, order, offsets)
 	d.dispatch(d.pipeline("index_add", d.wg), d.elems(total), push(nil).u(outer).u(n).u(inner).u(m), 1, y, x, order, offsets)
 }
+
+// Gather picks element by element, one invocation per output element; bad
+// indices go to the batch's status record.
+func (d *Device) Gather(outer, n, inner, m int, dst, src, idx device.Buffer) {
+	checkIndexSizes("Gather", outer, n, inner, m)
+	total := outer * m * inner
+	y := d.out("Gather", dst, 0, total)
+	x, ix := d.buf("Gather", src), d.buf("Gather", idx)
+	device.CheckLen("vulkan: Gather", "src", src, 0, outer*n*inner)
+	device.CheckLen("vulkan: Gather", "idx", idx, 0, total)
+	if total == 0 {
+		return
+	}
+	d.dispatch(d.pipeline("gather", d.wg), d.elems(total), push(nil).u(outer).u(n).u(inner).u(m), 2, y, vulkan.StatusBuffer, x, ix)
+}
+
+// Scatter writes or adds in place with one invocation per column (o, i)
+// walking its j in order: columns touch disjoint elements, so there are no
+// float atomics and every run gives the same bits. The parallelism is
+// outer*inner columns; a scatter along the only axis of a vector runs as
+// one invocation.
+func (d *Device) Scatter(outer, n, inner, m int, accumulate bool, dst, src, idx device.Buffer) {
+	checkIndexSizes("Scatter", outer, n, inner, m)
+	y := d.out("Scatter", dst, 0, outer*n*inner)
+	x, ix := d.buf("Scatter", src), d.buf("Scatter", idx)
+	device.CheckLen("vulkan: Scatter", "src", src, 0, outer*m*inner)
+	device.CheckLen("vulkan: Scatter", "idx", idx, 0, outer*m*inner)
+	columns := outer * inner
+	if columns == 0 || m == 0 {
+		return
+	}
+	acc := uint32(0)
+	if accumulate {
+		acc = 1
+	}
+	d.dispatch(d.pipeline("scatter", d.wg, acc), d.elems(columns), push(nil).u(outer).u(n).u(inner).u(m), 2, y, vulkan.StatusBuffer, x, ix)
+}

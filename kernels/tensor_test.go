@@ -116,6 +116,14 @@ func TestTorchRecurrent(t *testing.T) {
 	}
 }
 
+// TestTorchIndexing replays PyTorch's Embedding, IndexSelect, Gather,
+// Scatter, ScatterAdd and one_hot on every Vulkan device.
+func TestTorchIndexing(t *testing.T) {
+	for _, nd := range testDevices(t) {
+		t.Run(nd.name, func(t *testing.T) { torchref.CheckIndexing(t, nd.d) })
+	}
+}
+
 // TestRecurrentStaysOnDevice: an LSTM's forward and backward over 32 time
 // steps read nothing back; the GPU is handed work in a few batches.
 func TestRecurrentStaysOnDevice(t *testing.T) {

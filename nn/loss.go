@@ -62,11 +62,12 @@ func MultiMarginLoss(scores, labels *tensor.Tensor, p int, margin float32) *tens
 	return margins.Sum(1).Mean().DivScalar(float32(classes))
 }
 
-// OneHot turns labels [batch] (class indices as float32) into [batch,
-// classes] rows of zeros with a one at the label, on the labels' device.
+// OneHot turns labels (class indices as float32, any shape) into one-hot
+// vectors: it is tensor.OneHot, kept here beside the losses that use it. A
+// label outside [0, classes) leaves its row zero and is reported as a
+// *device.IndexError by the next Data, Item or Sync.
 func OneHot(labels *tensor.Tensor, classes int) *tensor.Tensor {
-	classIdx := tensor.Arange(labels.Device(), 0, float32(classes), 1)
-	return labels.Unsqueeze(1).Eq(classIdx)
+	return tensor.OneHot(labels, classes)
 }
 
 // Accuracy is the fraction of rows of logits whose largest entry is at the

@@ -45,3 +45,5 @@ const uint BINARY_OPS = 13u;
 // (device/vulkan/statuskind.go).
 const uint STATUS_LABEL = 1u;
 const uint STATUS_INDEX = 2u;
+const uint STATUS_GATHER = 3u;
+const uint STATUS_SCATTER = 4u;

@@ -51,3 +51,21 @@ func ExampleNoGrad() {
 	// false
 	// true
 }
+
+// Gather picks one score per row, at each row's label; ScatterAdd puts
+// values back, adding where indices repeat.
+func ExampleGather() {
+	dev := cpu.New()
+	scores := tensor.FromSlice(dev, []float32{0.1, 0.7, 0.2, 0.5, 0.3, 0.2}, 2, 3)
+	labels := tensor.FromSlice(dev, []float32{1, 0}, 2, 1)
+	fmt.Println(tensor.Gather(scores, 1, labels))
+
+	sums := tensor.ScatterAdd(tensor.Zeros(dev, 1, 3), 1,
+		tensor.FromSlice(dev, []float32{2, 0, 2}, 1, 3),
+		tensor.FromSlice(dev, []float32{1, 2, 3}, 1, 3))
+	fmt.Println(sums)
+	// Output:
+	// [[0.7]
+	//  [0.5]]
+	// [[2 0 4]]
+}

@@ -7,8 +7,9 @@ import (
 	"github.com/vkgrad/vkgrad/device"
 )
 
-// indexCases cover IndexSelect and IndexAdd: repeated indices, rows no
-// index names, one-element and empty axes, a skipped row, a bad index.
+// indexCases cover IndexSelect, IndexAdd, Gather, Scatter and CumSum:
+// repeated indices, rows no index names, one-element and empty axes, a
+// skipped row, bad indices.
 func indexCases() []Case {
 	var cs []Case
 	for _, s := range [][4]int{{1, 10, 4, 7}, {3, 5, 1, 9}, {2, 50, 33, 64}, {1, 1, 1, 1}, {2, 3, 0, 4}, {2, 6, 3, 0}, {1, 300, 2, 1000}} {
@@ -27,6 +28,27 @@ func indexCases() []Case {
 					d.IndexAdd(outer, n, inner, m, skip, b[0], b[1], b[2])
 				},
 				Check: []int{0}, // the same additions in the same order: the same bits
+			})
+		}
+	}
+	// Gather and Scatter: m below, equal to and above n (repeats), one
+	// column, many columns, empty axes.
+	for _, s := range [][4]int{{1, 10, 4, 7}, {3, 5, 1, 9}, {2, 50, 33, 64}, {1, 1, 1, 1}, {2, 3, 0, 4}, {2, 6, 3, 0}, {1, 300, 1, 1000}, {64, 10, 1, 1}} {
+		outer, n, inner, m := s[0], s[1], s[2], s[3]
+		cs = append(cs, Case{
+			Name: fmt.Sprintf("Gather/%v", s), Bufs: []Buf{{N: outer * m * inner}, {N: outer * n * inner, Gen: Normal}, {N: outer * m * inner, Gen: Labels(max(n, 1))}},
+			Run: func(d device.Device, b []device.Buffer) {
+				d.Gather(outer, n, inner, m, b[0], b[1], b[2])
+			},
+			Check: []int{0},
+		})
+		for _, acc := range []bool{true, false} {
+			cs = append(cs, Case{
+				Name: fmt.Sprintf("Scatter/accumulate=%v/%v", acc, s), Bufs: []Buf{{N: outer * n * inner, Gen: Normal}, {N: outer * m * inner, Gen: Normal}, {N: outer * m * inner, Gen: Labels(max(n, 1))}},
+				Run: func(d device.Device, b []device.Buffer) {
+					d.Scatter(outer, n, inner, m, acc, b[0], b[1], b[2])
+				},
+				Check: []int{0}, // the same j order in every column: the same bits
 			})
 		}
 	}
@@ -55,5 +77,18 @@ func indexCases() []Case {
 			d.IndexAdd(1, 4, 3, 4, -1, b[0], b[1], b[2])
 		},
 		Check: []int{0},
+	}, Case{
+		// idx [1, 4, 1]: position 2 holds 5, outside [0, 4).
+		Name: "Gather/bad-index", Bufs: []Buf{{N: 4}, {N: 4, Gen: Normal}, {N: 4, Gen: bad}},
+		Run: func(d device.Device, b []device.Buffer) {
+			d.Gather(1, 4, 1, 4, b[0], b[1], b[2])
+		},
+		Check: []int{0}, SyncErr: "Gather: index 5 at position 2 is not an integer in [0, 4)",
+	}, Case{
+		Name: "Scatter/bad-index", Bufs: []Buf{{N: 4, Gen: Normal}, {N: 4, Gen: Normal}, {N: 4, Gen: bad}},
+		Run: func(d device.Device, b []device.Buffer) {
+			d.Scatter(1, 4, 1, 4, true, b[0], b[1], b[2])
+		},
+		Check: []int{0}, SyncErr: "Scatter: index 5 at position 2 is not an integer in [0, 4)",
 	})
 }

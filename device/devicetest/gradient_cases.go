@@ -149,6 +149,22 @@ func GradCases(dev device.Device) []GradCase {
 			return tensor.Embedding(idx, w, -1).Square() // repeated rows, and row 3 unused
 		})},
 		{"CumSum", [][]int{{3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return x.CumSum(1).Tanh() })},
+		// Gather with repeats and a shorter index along axis 0; Scatter
+		// and ScatterAdd from a larger source, ScatterAdd with repeated
+		// targets (Scatter's gradient, like PyTorch's, is the derivative
+		// only where targets are distinct).
+		{"Gather", [][]int{{3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			idx := tensor.FromSlice(dev, []float32{3, 3, 0, 1, 2, 3}, 2, 3)
+			return tensor.Gather(x, 1, idx).Tanh()
+		})},
+		{"Scatter", [][]int{{3, 4}, {3, 3}}, nil, two(func(x, src *tensor.Tensor) *tensor.Tensor {
+			idx := tensor.FromSlice(dev, []float32{1, 2, 0, 2}, 2, 2)
+			return tensor.Scatter(x.Narrow(0, 0, 2), 1, idx, src).Tanh()
+		})},
+		{"ScatterAdd", [][]int{{2, 4}, {3, 3}}, nil, two(func(x, src *tensor.Tensor) *tensor.Tensor {
+			idx := tensor.FromSlice(dev, []float32{3, 3, 0, 1, 2, 1}, 2, 3)
+			return tensor.ScatterAdd(x, 1, idx, src).Tanh()
+		})},
 		{"Chain", [][]int{{4, 3}, {3, 2}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor {
 			return a.MatMul(b).Tanh().Sum(1).Mul(a.Sum(1)).Softmax(0)
 		})},

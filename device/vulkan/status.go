@@ -66,10 +66,9 @@ func (s *stream) collectStatus(sl *slot) {
 		return
 	}
 	pos, value, count, limit := int(w[0]), math.Float32frombits(w[1]), int(w[2]), int(w[3])
-	switch w[4] {
-	case StatusIndex:
-		s.r.dataError(&device.IndexError{Op: "IndexSelect", Position: pos, Index: value, Limit: limit, Count: count})
-	default:
+	if op, ok := statusOps[w[4]]; ok {
+		s.r.dataError(&device.IndexError{Op: op, Position: pos, Index: value, Limit: limit, Count: count})
+	} else {
 		s.r.dataError(&device.LabelError{Op: "SoftmaxCrossEntropy", Row: pos, Label: value, Classes: limit, Count: count})
 	}
 	resetStatus(sl.status)

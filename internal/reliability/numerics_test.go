@@ -2,7 +2,9 @@ package reliability
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/vkgrad/vkgrad/device"
@@ -208,5 +210,73 @@ func TestCumSumIsPyTorchs(t *testing.T) {
 		y.Mul(tensor.FromSlice(d, []float32{1, 2, 3, 4, 5, 6}, 2, 3)).Sum().Backward()
 		near(t, "cumsum", data(t, y), []float64{1, -1, 2.5, 0.25, 4.25, 3.25}, 1e-6)
 		near(t, "cumsum gradient", data(t, x.Grad()), []float64{6, 5, 3, 15, 11, 6}, 1e-6)
+	})
+}
+
+// TestGatherScatterErrors: a bad index in Gather, Scatter, ScatterAdd and
+// OneHot is an IndexError naming the op, the position in the index tensor
+// and the value, from the next read, once, on every device; the elements
+// it names are NaN (Gather) or left alone (Scatter); shapes that do not
+// fit panic with a message naming them.
+func TestGatherScatterErrors(t *testing.T) {
+	eachDevice(t, func(t *testing.T, d device.Device) {
+		x := tensor.FromSlice(d, []float32{1, 2, 3, 4, 5, 6}, 2, 3)
+		idx := tensor.FromSlice(d, []float32{0, 2, 3, 1}, 2, 2)
+		ones := tensor.Ones(d, 2, 2)
+		nan := float32(math.NaN())
+		for _, tc := range []struct {
+			name string
+			f    func() *tensor.Tensor
+			op   string
+			want []float32 // NaN where the bad index was
+		}{
+			{"Gather", func() *tensor.Tensor { return tensor.Gather(x, 1, idx) }, "Gather", []float32{1, 3, nan, 5}},
+			{"Scatter", func() *tensor.Tensor { return tensor.Scatter(x, 1, idx, ones) }, "Scatter", []float32{1, 2, 1, 4, 1, 6}},
+			{"ScatterAdd", func() *tensor.Tensor { return tensor.ScatterAdd(x, 1, idx, ones) }, "Scatter", []float32{2, 2, 4, 4, 6, 6}},
+			{"OneHot", func() *tensor.Tensor { return tensor.OneHot(tensor.FromSlice(d, []float32{1, 3.5}, 2), 3) }, "Scatter", []float32{0, 1, 0, 0, 0, 0}},
+		} {
+			y := tc.f()
+			_, err := y.Data()
+			var ie *device.IndexError
+			if !errors.As(err, &ie) || ie.Op != tc.op || ie.Count != 1 {
+				t.Fatalf("%s: %v (want an IndexError from %s)", tc.name, err, tc.op)
+			}
+			if tc.name == "OneHot" {
+				if ie.Position != 1 || ie.Index != 3.5 || ie.Limit != 3 {
+					t.Fatalf("%s: %+v", tc.name, ie)
+				}
+			} else if ie.Position != 2 || ie.Index != 3 || ie.Limit != 3 {
+				t.Fatalf("%s: %+v (want position 2, index 3, limit 3)", tc.name, ie)
+			}
+			got, err := y.Data()
+			if err != nil {
+				t.Fatalf("%s: second read: %v", tc.name, err)
+			}
+			for i, w := range tc.want {
+				if w != w && got[i] == got[i] || w == w && got[i] != w {
+					t.Fatalf("%s: %v, want %v", tc.name, got, tc.want)
+				}
+			}
+		}
+		for _, tc := range []struct {
+			name, want string
+			f          func()
+		}{
+			{"Gather rank", "want the same rank", func() { tensor.Gather(x, 1, tensor.Zeros(d, 4)) }},
+			{"Gather larger", "exceed shape", func() { tensor.Gather(x, 1, tensor.Zeros(d, 3, 1)) }},
+			{"Scatter part", "vkgrad does not scatter into part of them", func() { tensor.Scatter(x, 1, tensor.Zeros(d, 1, 2), tensor.Ones(d, 1, 2)) }},
+			{"Scatter source", "exceed the source's shape", func() { tensor.ScatterAdd(x, 1, idx, tensor.Ones(d, 2, 1)) }},
+			{"Gather axis", "axis", func() { tensor.Gather(x, 2, idx) }},
+		} {
+			func() {
+				defer func() {
+					r := recover()
+					if r == nil || !strings.Contains(fmt.Sprint(r), tc.want) {
+						t.Errorf("%s: panic %v, want one containing %q", tc.name, r, tc.want)
+					}
+				}()
+				tc.f()
+			}()
+		}
 	})
 }

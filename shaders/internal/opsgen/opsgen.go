@@ -29,6 +29,11 @@ func GLSL() []byte {
 	}
 	fmt.Fprintf(&b, "const uint BINARY_OPS = %du;\n\n", len(device.BinaryOps()))
 	b.WriteString("// The kinds of bad input a kernel reports in its batch's status record\n// (device/vulkan/statuskind.go).\n")
-	fmt.Fprintf(&b, "const uint STATUS_LABEL = %du;\nconst uint STATUS_INDEX = %du;\n", vulkan.StatusLabel, vulkan.StatusIndex)
+	for _, k := range []struct {
+		name string
+		kind int
+	}{{"LABEL", vulkan.StatusLabel}, {"INDEX", vulkan.StatusIndex}, {"GATHER", vulkan.StatusGather}, {"SCATTER", vulkan.StatusScatter}} {
+		fmt.Fprintf(&b, "const uint STATUS_%s = %du;\n", k.name, k.kind)
+	}
 	return b.Bytes()
 }

@@ -1,0 +1,12 @@
+package tensor_test
+
+import (
+	"testing"
+
+	"github.com/vkgrad/vkgrad/cpu"
+	"github.com/vkgrad/vkgrad/internal/torchref"
+)
+
+// TestTorchIndexing replays PyTorch's Embedding, IndexSelect, Gather,
+// Scatter, ScatterAdd and one_hot forward and backward on the CPU.
+func TestTorchIndexing(t *testing.T) { torchref.CheckIndexing(t, cpu.New()) }
