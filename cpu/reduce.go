@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 
 	"github.com/vkgrad/vkgrad/device"
 )
@@ -204,6 +205,42 @@ func (d *Device) CumSum(outer, n, inner int, reverse bool, dst, src device.Buffe
 				k := (o*n+j)*inner + i
 				s += x[k]
 				y[k] = s
+			}
+		}
+	})
+}
+
+// Sort orders each column along the middle axis with a stable sort in
+// device.SortsBefore's order and keeps the first k.
+func (d *Device) Sort(outer, n, inner, k int, descending bool, values, indices, src device.Buffer) {
+	checkIndex("Sort", outer, n, inner, k)
+	if k > n || n > device.MaxSortLen {
+		panic(fmt.Sprintf("cpu: Sort: k %d of an axis of %d (want 0 <= k <= n <= %d)", k, n, device.MaxSortLen))
+	}
+	x := d.data("Sort", src)
+	device.CheckLen("cpu: Sort", "src", src, 0, outer*n*inner)
+	v := d.out("Sort", values, outer*k*inner)
+	p := d.out("Sort", indices, outer*k*inner)
+	parallelFor(outer*inner, max(1, grainReduce/max(1, n)), func(lo, hi int) {
+		order := make([]int, n)
+		for r := lo; r < hi; r++ {
+			o, i := r/inner, r%inner
+			col := func(j int) float32 { return x[(o*n+j)*inner+i] }
+			for j := range order {
+				order[j] = j
+			}
+			slices.SortStableFunc(order, func(a, b int) int {
+				if device.SortsBefore(col(a), col(b), a, b, descending) {
+					return -1
+				}
+				if device.SortsBefore(col(b), col(a), b, a, descending) {
+					return 1
+				}
+				return 0
+			})
+			for j, src := range order[:k] {
+				v[(o*k+j)*inner+i] = col(src)
+				p[(o*k+j)*inner+i] = float32(src)
 			}
 		}
 	})

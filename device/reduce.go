@@ -20,6 +20,38 @@ type Reductions interface {
 	// reverse (the backward pass). Each sum runs in order along the axis,
 	// on every device.
 	CumSum(outer, n, inner int, reverse bool, dst, src Buffer)
+	// Sort orders each column of src, contiguous [outer, n, inner], along
+	// the middle axis and writes its first k elements to values and their
+	// positions along the axis (float32 integers) to indices, both [outer,
+	// k, inner]: ascending, or descending when descending is set. The order
+	// is the same on every device: equal elements keep their order (a
+	// stable sort; -0 equals +0), and NaN ranks above every number, as in
+	// PyTorch (last ascending, first descending). n is at most 2^24, so
+	// that positions are exact; 0 <= k <= n.
+	Sort(outer, n, inner, k int, descending bool, values, indices, src Buffer)
+}
+
+// MaxSortLen is the longest axis Sort takes: positions up to it are exact
+// in float32.
+const MaxSortLen = 1 << 24
+
+// SortsBefore reports whether a comes before b (a at position i, b at
+// position j != i) in Sort's order: the one order every backend follows.
+func SortsBefore(a, b float32, i, j int, descending bool) bool {
+	an, bn := a != a, b != b
+	switch {
+	case an && bn:
+		return i < j
+	case an:
+		return descending // NaN ranks above every number
+	case bn:
+		return !descending
+	case a == b:
+		return i < j
+	case descending:
+		return a > b
+	}
+	return a < b
 }
 
 // ReduceOp names a reduction.

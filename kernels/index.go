@@ -92,9 +92,5 @@ func (d *Device) Scatter(outer, n, inner, m int, accumulate bool, dst, src, idx 
 	if columns == 0 || m == 0 {
 		return
 	}
-	acc := uint32(0)
-	if accumulate {
-		acc = 1
-	}
-	d.dispatch(d.pipeline("scatter", d.wg, acc), d.elems(columns), push(nil).u(outer).u(n).u(inner).u(m), 2, y, vulkan.StatusBuffer, x, ix)
+	d.dispatch(d.pipeline("scatter", d.wg, b2u(accumulate)), d.elems(columns), push(nil).u(outer).u(n).u(inner).u(m), 2, y, vulkan.StatusBuffer, x, ix)
 }

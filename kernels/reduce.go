@@ -4,6 +4,7 @@ package kernels
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/vkgrad/vkgrad/device"
 	"github.com/vkgrad/vkgrad/device/vulkan"
@@ -141,4 +142,45 @@ func (d *Device) CumSum(outer, n, inner int, reverse bool, dst, src device.Buffe
 		return
 	}
 	d.dispatch(d.pipeline("cumsum", d.wg, b2u(reverse)), d.elems(outer*inner), push(nil).u(outer).u(n).u(inner), 1, y, x)
+}
+
+// Sort runs a bitonic sorting network over every column at once: the
+// columns are copied into rows padded to a power of two p, then
+// log2(p)·(log2(p)+1)/2 compare-and-swap passes (one dispatch each, every
+// row in it) sort them in device.SortsBefore's total order, so the result
+// is the CPU's stable sort bit for bit; the first k of each row are
+// copied out.
+func (d *Device) Sort(outer, n, inner, k int, descending bool, values, indices, src device.Buffer) {
+	checkIndexSizes("Sort", outer, n, inner, k)
+	if k > n || n > device.MaxSortLen {
+		panic(fmt.Sprintf("vulkan: Sort: k %d of an axis of %d (want 0 <= k <= n <= %d)", k, n, device.MaxSortLen))
+	}
+	total := outer * k * inner
+	v := d.out("Sort", values, 0, total)
+	ix := d.out("Sort", indices, 0, total)
+	x := d.buf("Sort", src)
+	device.CheckLen("vulkan: Sort", "src", src, 0, outer*n*inner)
+	if total == 0 {
+		return
+	}
+	p := 1
+	for p < n {
+		p *= 2
+	}
+	rows := outer * inner
+	if rows*p > math.MaxUint32/2 {
+		panic(fmt.Sprintf("vulkan: Sort: %d columns of %d padded to %d exceed the kernel's 32-bit indexing", rows, n, p))
+	}
+	keys := d.scratch(rows * p)
+	defer d.rt.Release(keys)
+	pos := d.scratch(rows * p)
+	defer d.rt.Release(pos)
+	d.dispatch(d.pipeline("sort_init", d.wg), d.elems(rows*p), push(nil).u(outer).u(n).u(inner).u(p), 2, keys, pos, x)
+	step := d.pipeline("sort_step", d.wg)
+	for size := 2; size <= p; size *= 2 {
+		for stride := size / 2; stride > 0; stride /= 2 {
+			d.dispatch(step, d.elems(rows*p/2), push(nil).u(rows).u(p).u(size).u(stride).u(n).u(int(b2u(descending))), 2, keys, pos)
+		}
+	}
+	d.dispatch(d.pipeline("sort_out", d.wg), d.elems(total), push(nil).u(outer).u(k).u(inner).u(p), 2, v, ix, keys, pos)
 }

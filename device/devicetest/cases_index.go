@@ -2,6 +2,7 @@ package devicetest
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/vkgrad/vkgrad/device"
@@ -62,6 +63,28 @@ func indexCases() []Case {
 				},
 				Check: []int{0}, // sums in the same order: the same bits
 			})
+		}
+	}
+	// Sort: distinct values, and values with ties, signed zeros and NaN
+	// (the order is total: the same indices on every device).
+	ties := func(r *rand.Rand, _ int) float32 {
+		return []float32{-1, 0, float32(math.Copysign(0, -1)), 1, 2, 2, float32(math.NaN())}[r.IntN(7)]
+	}
+	for _, s := range [][4]int{{1, 1, 1, 1}, {3, 7, 1, 7}, {2, 5, 4, 3}, {1, 1000, 3, 10}, {4, 0, 2, 0}, {2, 33, 1, 33}, {1, 5000, 1, 5}, {64, 10, 1, 2}} {
+		outer, n, inner, k := s[0], s[1], s[2], s[3]
+		for _, g := range []struct {
+			name string
+			gen  func(*rand.Rand, int) float32
+		}{{"normal", Normal}, {"ties", ties}} {
+			for _, desc := range []bool{false, true} {
+				cs = append(cs, Case{
+					Name: fmt.Sprintf("Sort/%s/descending=%v/%v", g.name, desc, s), Bufs: []Buf{{N: outer * k * inner}, {N: outer * k * inner}, {N: outer * n * inner, Gen: g.gen}},
+					Run: func(d device.Device, b []device.Buffer) {
+						d.Sort(outer, n, inner, k, desc, b[0], b[1], b[2])
+					},
+					Check: []int{0, 1},
+				})
+			}
 		}
 	}
 	bad := func(_ *rand.Rand, i int) float32 { return []float32{0, 2, 5, 3}[i] }

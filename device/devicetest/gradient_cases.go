@@ -165,6 +165,14 @@ func GradCases(dev device.Device) []GradCase {
 			idx := tensor.FromSlice(dev, []float32{3, 3, 0, 1, 2, 1}, 2, 3)
 			return tensor.ScatterAdd(x, 1, idx, src).Tanh()
 		})},
+		{"Sort", [][]int{{3, 4}}, GradDistinct, one(func(x *tensor.Tensor) *tensor.Tensor {
+			v, _ := x.Sort(1, true)
+			return v.Mul(tensor.Arange(dev, 1, 5, 1)) // weights by rank, so the order matters
+		})},
+		{"TopK", [][]int{{5, 3}}, GradDistinct, one(func(x *tensor.Tensor) *tensor.Tensor {
+			v, _ := x.TopK(2, 0, false)
+			return v.Tanh()
+		})},
 		{"Chain", [][]int{{4, 3}, {3, 2}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor {
 			return a.MatMul(b).Tanh().Sum(1).Mul(a.Sum(1)).Softmax(0)
 		})},

@@ -280,3 +280,35 @@ func TestGatherScatterErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestSortNaNAndTies: NaN ranks above every number and ties keep their
+// order, in Sort, ArgSort and TopK on every device. PyTorch 1.13's
+// torch.sort(stable=True) gives these results; its torch.topk the same
+// values, but which of two equal elements it takes first is undefined (it
+// gives position 3, vkgrad the earlier 0). k beyond the axis panics with
+// the shape.
+func TestSortNaNAndTies(t *testing.T) {
+	eachDevice(t, func(t *testing.T, d device.Device) {
+		nan := float32(math.NaN())
+		x := tensor.FromSlice(d, []float32{3, nan, -1, 3, 0, nan}, 6)
+		v, i := x.Sort(0, false)
+		got := data(t, v)
+		if got[4] == got[4] || got[5] == got[5] {
+			t.Fatalf("ascending: %v (want NaN last)", got)
+		}
+		near(t, "ascending values", got[:4], []float64{-1, 0, 3, 3}, 0)
+		near(t, "ascending indices", data(t, i), []float64{2, 4, 0, 3, 1, 5}, 0)
+		near(t, "descending indices", data(t, x.ArgSort(0, true)), []float64{1, 5, 0, 3, 4, 2}, 0)
+		top, ti := x.TopK(3, 0, true)
+		if g := data(t, top); g[0] == g[0] || g[1] == g[1] || g[2] != 3 {
+			t.Fatalf("topk: %v (want NaN, NaN, 3)", g)
+		}
+		near(t, "topk indices", data(t, ti), []float64{1, 5, 0}, 0)
+		defer func() {
+			if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "k = 7 for axis 0 of shape [6]") {
+				t.Fatalf("TopK(7) of 6: panic %v", r)
+			}
+		}()
+		x.TopK(7, 0, true)
+	})
+}

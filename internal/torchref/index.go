@@ -32,11 +32,13 @@ type indexCase struct {
 }
 
 // CheckIndexing replays index_reference.py on dev: tensor.Embedding (with
-// repeated indices and padding_idx), IndexSelect, Gather, Scatter and
-// ScatterAdd forward and backward, and OneHot, against PyTorch.
+// repeated indices and padding_idx), IndexSelect, Gather, Scatter,
+// ScatterAdd, Sort (stable, with ties) and TopK forward and backward, and
+// OneHot, against PyTorch.
 func CheckIndexing(t *testing.T, dev device.Device) {
 	var ref struct {
 		Cases  []indexCase
+		Sorts  []sortCase
 		OneHot struct {
 			Idx      []float32
 			IdxShape []int `json:"idx_shape"`
@@ -48,8 +50,13 @@ func CheckIndexing(t *testing.T, dev device.Device) {
 	if err := json.Unmarshal(indexJSON, &ref); err != nil {
 		t.Fatal(err)
 	}
-	if len(ref.Cases) == 0 {
+	if len(ref.Cases) == 0 || len(ref.Sorts) == 0 {
 		t.Fatal("index_reference.json holds no cases")
+	}
+	for _, c := range ref.Sorts {
+		t.Run(c.Name, func(t *testing.T) {
+			tensor.Tidy(func() { checkSortCase(t, dev, c) })
+		})
 	}
 	for _, c := range ref.Cases {
 		t.Run(c.Name, func(t *testing.T) {
@@ -99,4 +106,41 @@ func checkIndexCase(t *testing.T, dev device.Device, c indexCase) {
 	if src != nil {
 		compare(t, "grad of the source", src.Grad(), c.GradSrc)
 	}
+}
+
+type sortCase struct {
+	Name       string
+	Op         string
+	Axis       int
+	Descending bool
+	K          int
+	X          []float32
+	XShape     []int `json:"x_shape"`
+	G          []float32
+	Out        []float64
+	OutShape   []int `json:"out_shape"`
+	Indices    []float64
+	GradX      []float64 `json:"grad_x"`
+}
+
+func checkSortCase(t *testing.T, dev device.Device, c sortCase) {
+	x := tensor.FromSlice(dev, c.X, c.XShape...).SetRequiresGrad(true)
+	var out, idx *tensor.Tensor
+	switch c.Op {
+	case "sort":
+		out, idx = x.Sort(c.Axis, c.Descending)
+		arg := x.ArgSort(c.Axis, c.Descending)
+		compare(t, "argsort", arg, c.Indices)
+	case "topk":
+		out, idx = x.TopK(c.K, c.Axis, c.Descending)
+	default:
+		t.Fatalf("unknown op %q", c.Op)
+	}
+	if fmt.Sprint(out.Shape()) != fmt.Sprint(c.OutShape) {
+		t.Fatalf("output shape %v, PyTorch %v", out.Shape(), c.OutShape)
+	}
+	out.Mul(tensor.FromSlice(dev, c.G, c.OutShape...)).Sum().Backward()
+	compare(t, "values", out, c.Out)
+	compare(t, "indices", idx, c.Indices)
+	compare(t, "grad of the input", x.Grad(), c.GradX)
 }

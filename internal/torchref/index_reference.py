@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes index_reference.json: PyTorch's forward and backward of the index
 ops (embedding with repeated indices and padding_idx, index_select, gather,
-scatter, scatter_add) and one_hot. torchref.CheckIndexing replays each case
+scatter, scatter_add, stable sort with ties and topk) and one_hot. torchref.CheckIndexing replays each case
 on a vkgrad device: the same inputs, the same upstream gradient, and
 compares the output and the gradients of every input.
 
@@ -64,10 +64,35 @@ cases = [
     case("scatter_add/axis0/3d", "scatter_add", 0, rand(3, 2, 4), torch.randint(0, 3, (5, 2, 4)), src=rand(5, 2, 4)),
 ]
 
+
+
+def sort_case(name, op, axis, x, descending, k=None):
+    x = x.double().requires_grad_(True)
+    if op == "sort":
+        out, idx = torch.sort(x, dim=axis, descending=descending, stable=True)
+    else:
+        out, idx = torch.topk(x, k, dim=axis, largest=descending, sorted=True)
+    g = torch.randn(out.shape, dtype=torch.float64)
+    out.backward(g)
+    return dict(name=name, op=op, axis=axis, descending=descending, k=k or 0,
+                x=flat(x), x_shape=list(x.shape), g=flat(g), out=flat(out),
+                out_shape=list(out.shape), indices=flat(idx), grad_x=flat(x.grad))
+
+
+ties = torch.tensor([[2.0, -1.0, 2.0, 0.0, -0.0, 5.0, -1.0], [1.0, 1.0, 1.0, -3.0, 1.0, 0.5, 7.0]])
+sorts = [
+    sort_case("sort/ties/ascending", "sort", 1, ties, False),
+    sort_case("sort/ties/descending", "sort", 1, ties, True),
+    sort_case("sort/axis0", "sort", 0, rand(6, 3), False),
+    sort_case("sort/long", "sort", 0, rand(300), True),
+    sort_case("topk/largest", "topk", 1, rand(4, 9), True, k=3),
+    sort_case("topk/smallest/axis0", "topk", 0, rand(7, 2, 3), False, k=2),
+]
+
 labels = torch.tensor([[2, 0, 3], [3, 3, 1]])
 one_hot = dict(idx=flat(labels), idx_shape=list(labels.shape), classes=4,
                out=flat(F.one_hot(labels, 4)), out_shape=list(F.one_hot(labels, 4).shape))
 
 with open("index_reference.json", "w") as f:
-    json.dump(dict(torch=torch.__version__, cases=cases, one_hot=one_hot), f, indent=None)
+    json.dump(dict(torch=torch.__version__, cases=cases, sorts=sorts, one_hot=one_hot), f, indent=None)
     f.write("\n")
