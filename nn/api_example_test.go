@@ -142,3 +142,28 @@ func ExampleNewRNN() {
 	// bias_hh_l0 [128]
 	// [32 28 128] [1 32 128] [32 10]
 }
+
+// A cell steps one time step at a time, for loops the program writes
+// itself, here a greedy decoder that feeds each output back in.
+func ExampleNewLSTMCell() {
+	dev := cpu.New()
+	nn.ManualSeed(1)
+	cell := nn.NewLSTMCell(dev, nn.CellConfig{InputSize: 8, HiddenSize: 16})
+	head := nn.NewLinear(dev, 16, 8)
+	x := tensor.Zeros(dev, 4, 8) // a batch of 4 start tokens
+	var h, c *tensor.Tensor      // nil: zero states
+	for range 5 {
+		h, c = cell.Step(x, h, c)
+		x = nn.OneHot(head.Forward(h).ArgMax(1), 8)
+	}
+	for _, p := range cell.Params() {
+		fmt.Println(p.Name, p.Tensor.Shape())
+	}
+	fmt.Println(h.Shape(), c.Shape(), x.Shape())
+	// Output:
+	// weight_ih [64 8]
+	// weight_hh [64 16]
+	// bias_ih [64]
+	// bias_hh [64]
+	// [4 16] [4 16] [4 8]
+}

@@ -104,15 +104,9 @@ func newRecurrent(dev device.Device, mode RNNMode, cfg RNNConfig, opts []Option)
 	}
 	o := collect(opts)
 	r := &Recurrent{Mode: mode, Cfg: cfg, training: true}
-	// PyTorch's initialization: every weight and bias from
-	// U(-1/sqrt(hidden), 1/sqrt(hidden)).
-	a := float32(1 / math.Sqrt(float64(cfg.HiddenSize)))
 	g := mode.gates() * cfg.HiddenSize
 	seed := o.seed
-	draw := func(shape ...int) *tensor.Tensor {
-		seed++
-		return param(tensor.RandUniform(dev, seed, -a, a, shape...))
-	}
+	draw := recurrentInit(dev, cfg.HiddenSize, &seed)
 	build(func() {
 		for l := 0; l < cfg.NumLayers; l++ {
 			in := cfg.InputSize
@@ -133,6 +127,17 @@ func newRecurrent(dev device.Device, mode RNNMode, cfg RNNConfig, opts []Option)
 		r.dropout = append(r.dropout, NewDropout(cfg.Dropout, WithSeed(seed+uint64(1000+l))))
 	}
 	return r
+}
+
+// recurrentInit returns PyTorch's initialization of recurrent layers and
+// cells: each call draws a parameter from U(-1/sqrt(hidden),
+// 1/sqrt(hidden)) with the seed after *seed.
+func recurrentInit(dev device.Device, hidden int, seed *uint64) func(shape ...int) *tensor.Tensor {
+	a := float32(1 / math.Sqrt(float64(hidden)))
+	return func(shape ...int) *tensor.Tensor {
+		*seed++
+		return param(tensor.RandUniform(dev, *seed, -a, a, shape...))
+	}
 }
 
 func (r *Recurrent) dirs() int {
@@ -243,26 +248,34 @@ func (r *Recurrent) direction(k int, reverse bool, x, h, c *tensor.Tensor) (out,
 		}
 		gi := gx.Narrow(0, t, 1).Reshape(batch, r.Mode.gates()*hid)
 		gh := tensor.Linear(h, r.WHH[k], bhh, device.UnaryIdentity, 0)
-		switch r.Mode {
-		case RNNTanh:
-			h = gi.Add(gh).Tanh()
-		case RNNReLU:
-			h = gi.Add(gh).ReLU()
-		case LSTM:
-			g := gi.Add(gh).Chunk(4, 1)
-			ig, fg, gg, og := g[0].Sigmoid(), g[1].Sigmoid(), g[2].Tanh(), g[3].Sigmoid()
-			c = fg.Mul(c).Add(ig.Mul(gg))
-			h = og.Mul(c.Tanh())
-		case GRU:
-			a, b := gi.Chunk(3, 1), gh.Chunk(3, 1)
-			rg := a[0].Add(b[0]).Sigmoid()
-			zg := a[1].Add(b[1]).Sigmoid()
-			ng := a[2].Add(rg.Mul(b[2])).Tanh()
-			h = zg.RSubScalar(1).Mul(ng).Add(zg.Mul(h))
-		}
+		h, c = r.Mode.step(gi, gh, h, c)
 		hsOut[t] = h
 	}
 	return tensor.Stack(0, hsOut...), h, c
+}
+
+// step is one time step of the cell from the input's projection gi =
+// W_ih x + b_ih and the hidden state's gh = W_hh h + b_hh, both [batch,
+// gates·hidden]: the new hidden state (and cell state c for an LSTM).
+func (m RNNMode) step(gi, gh, h, c *tensor.Tensor) (*tensor.Tensor, *tensor.Tensor) {
+	switch m {
+	case RNNTanh:
+		return gi.Add(gh).Tanh(), nil
+	case RNNReLU:
+		return gi.Add(gh).ReLU(), nil
+	case LSTM:
+		g := gi.Add(gh).Chunk(4, 1)
+		ig, fg, gg, og := g[0].Sigmoid(), g[1].Sigmoid(), g[2].Tanh(), g[3].Sigmoid()
+		c = fg.Mul(c).Add(ig.Mul(gg))
+		return og.Mul(c.Tanh()), c
+	case GRU:
+		a, b := gi.Chunk(3, 1), gh.Chunk(3, 1)
+		rg := a[0].Add(b[0]).Sigmoid()
+		zg := a[1].Add(b[1]).Sigmoid()
+		ng := a[2].Add(rg.Mul(b[2])).Tanh()
+		return zg.RSubScalar(1).Mul(ng).Add(zg.Mul(h)), nil
+	}
+	panic(fmt.Sprintf("nn: unknown recurrent mode %d", int(m)))
 }
 
 // Params returns PyTorch's names: weight_ih_l0, weight_hh_l0, bias_ih_l0,

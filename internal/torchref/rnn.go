@@ -42,11 +42,13 @@ const rnnTol = 1e-5
 // rnn_reference.py did, loads PyTorch's weights into them by name, runs
 // forward and backward on dev and compares the outputs, the final states
 // and the gradients of the input, the initial states and every weight
-// with PyTorch's.
+// with PyTorch's; then the same for nn.RNNCell, nn.LSTMCell and
+// nn.GRUCell stepped over a sequence.
 func CheckRecurrent(t *testing.T, dev device.Device) {
 	var ref struct {
 		T, B, I, H int
 		Cases      []rnnCase
+		Cells      []cellCase
 	}
 	if err := json.Unmarshal(rnnJSON, &ref); err != nil {
 		t.Fatal(err)
@@ -56,6 +58,100 @@ func CheckRecurrent(t *testing.T, dev device.Device) {
 		t.Run(name, func(t *testing.T) {
 			tensor.Tidy(func() { checkRecurrentCase(t, dev, ref.I, ref.H, c) })
 		})
+	}
+	if len(ref.Cells) == 0 {
+		t.Fatal("rnn_reference.json holds no cells")
+	}
+	for _, c := range ref.Cells {
+		name := fmt.Sprintf("cell/%s/unbatched=%v/states=%v", c.Mode, c.Unbatched, c.States)
+		t.Run(name, func(t *testing.T) {
+			tensor.Tidy(func() { checkCellCase(t, dev, ref.I, ref.H, c) })
+		})
+	}
+}
+
+type cellCase struct {
+	Mode              string
+	Unbatched, States bool
+	X                 []float32
+	XShape            []int `json:"x_shape"`
+	Weights           map[string][]float32
+	Shapes            map[string][]int
+	G, GC, H0, C0     []float32
+	HS, CN            []float64
+	GradX             []float64 `json:"grad_x"`
+	GradH0            []float64 `json:"grad_h0"`
+	GradC0            []float64 `json:"grad_c0"`
+	Grads             map[string][]float64
+}
+
+// checkCellCase steps nn.RNNCell, nn.LSTMCell or nn.GRUCell over the
+// sequence as rnn_reference.py did and compares every step's hidden
+// state, the final cell state and all gradients with PyTorch's.
+func checkCellCase(t *testing.T, dev device.Device, in, hid int, c cellCase) {
+	cfg := nn.CellConfig{InputSize: in, HiddenSize: hid}
+	var m *nn.Cell
+	switch c.Mode {
+	case "LSTM":
+		m = nn.NewLSTMCell(dev, cfg)
+	case "GRU":
+		m = nn.NewGRUCell(dev, cfg)
+	case "RNN_TANH":
+		m = nn.NewRNNCell(dev, nn.RNNTanh, cfg)
+	case "RNN_RELU":
+		m = nn.NewRNNCell(dev, nn.RNNReLU, cfg)
+	}
+	params := m.Params()
+	if len(params) != len(c.Weights) {
+		t.Fatalf("%d params, PyTorch has %d", len(params), len(c.Weights))
+	}
+	for _, p := range params {
+		w, ok := c.Weights[p.Name]
+		if !ok || fmt.Sprint(p.Tensor.Shape()) != fmt.Sprint(c.Shapes[p.Name]) {
+			t.Fatalf("param %s of shape %v: PyTorch has %v", p.Name, p.Tensor.Shape(), c.Shapes[p.Name])
+		}
+		tensor.Upload(p.Tensor, w)
+	}
+	x := tensor.FromSlice(dev, c.X, c.XShape...).SetRequiresGrad(true)
+	stateShape := append([]int{}, c.XShape[1:len(c.XShape)-1]...)
+	stateShape = append(stateShape, hid)
+	var h, cs, h0, c0 *tensor.Tensor
+	if c.H0 != nil {
+		h0 = tensor.FromSlice(dev, c.H0, stateShape...).SetRequiresGrad(true)
+		h = h0
+	}
+	if c.C0 != nil {
+		c0 = tensor.FromSlice(dev, c.C0, stateShape...).SetRequiresGrad(true)
+		cs = c0
+	}
+	hs := make([]*tensor.Tensor, c.XShape[0])
+	for i := range hs {
+		xi := x.Narrow(0, i, 1).Reshape(c.XShape[1:]...)
+		h, cs = m.Step(xi, h, cs)
+		hs[i] = h
+	}
+	out := tensor.Stack(0, hs...)
+	loss := out.Mul(tensor.FromSlice(dev, c.G, out.Shape()...)).Sum()
+	if c.Mode == "LSTM" {
+		loss = loss.Add(cs.Mul(tensor.FromSlice(dev, c.GC, cs.Shape()...)).Sum())
+	}
+	loss.Backward()
+	compare(t, "hidden states", out, c.HS)
+	if c.Mode == "LSTM" {
+		compare(t, "final cell state", cs, c.CN)
+	}
+	compare(t, "grad of the input", x.Grad(), c.GradX)
+	if h0 != nil {
+		compare(t, "grad of h0", h0.Grad(), c.GradH0)
+	}
+	if c0 != nil {
+		compare(t, "grad of c0", c0.Grad(), c.GradC0)
+	}
+	for _, p := range params {
+		compare(t, "grad of "+p.Name, p.Tensor.Grad(), c.Grads[p.Name])
+	}
+	for _, p := range params {
+		p.Tensor.Release()
 	}
 }
 

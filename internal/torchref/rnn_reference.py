@@ -2,7 +2,7 @@
 """Writes rnn_reference.json: PyTorch's forward and backward of nn.RNN,
 nn.LSTM and nn.GRU with PyTorch's own initial weights, for configurations
 with one and two layers, both directions, batch_first, and given initial
-states. torchref.CheckRecurrent loads the weights by name into vkgrad's
+states; and of nn.RNNCell, nn.LSTMCell and nn.GRUCell stepped by hand. torchref.CheckRecurrent loads the weights by name into vkgrad's
 layers and compares the outputs, the final states and every gradient.
 
 Regenerate (Debian's python3-torch), from this folder:
@@ -82,6 +82,67 @@ for mode, cfg in configs:
         case["gc"] = flat(gc)
     cases.append(case)
 
+# Cells (nn.RNNCell, nn.LSTMCell, nn.GRUCell) stepped by hand for T steps,
+# the state carried between calls: from given states, from zeros, and
+# unbatched.
+cell_configs = [
+    ("RNN_TANH", dict(states=True)),
+    ("RNN_RELU", dict()),
+    ("LSTM", dict(states=True)),
+    ("LSTM", dict(unbatched=True)),
+    ("GRU", dict(states=True)),
+    ("GRU", dict(unbatched=True, states=True)),
+]
+cells = []
+for mode, cfg in cell_configs:
+    if mode == "LSTM":
+        m = torch.nn.LSTMCell(I, H)
+    elif mode == "GRU":
+        m = torch.nn.GRUCell(I, H)
+    else:
+        m = torch.nn.RNNCell(I, H, nonlinearity="tanh" if mode == "RNN_TANH" else "relu")
+    m = m.double()
+    unbatched = cfg.get("unbatched", False)
+    states = cfg.get("states", False)
+    lead = () if unbatched else (B,)
+    x = torch.randn(T, *lead, I).double().requires_grad_(True)
+    h0 = torch.randn(*lead, H).double().requires_grad_(True) if states else None
+    c0 = torch.randn(*lead, H).double().requires_grad_(True) if states and mode == "LSTM" else None
+    h, c = h0, c0
+    hs = []
+    for t in range(T):
+        if mode == "LSTM":
+            h, c = m(x[t], None if h is None else (h, c))
+        else:
+            h = m(x[t], h)
+        hs.append(h)
+    hs = torch.stack(hs)
+    g = torch.randn(hs.shape, dtype=torch.float64)
+    loss = (hs * g).sum()
+    gc = None
+    if mode == "LSTM":
+        gc = torch.randn(c.shape, dtype=torch.float64)
+        loss = loss + (c * gc).sum()
+    loss.backward()
+    case = {
+        "mode": mode, "unbatched": unbatched, "states": states,
+        "x": flat(x), "x_shape": list(x.shape),
+        "weights": {n: flat(p) for n, p in m.named_parameters()},
+        "shapes": {n: list(p.shape) for n, p in m.named_parameters()},
+        "g": flat(g), "hs": flat(hs), "grad_x": flat(x.grad),
+        "grads": {n: flat(p.grad) for n, p in m.named_parameters()},
+    }
+    if h0 is not None:
+        case["h0"] = flat(h0)
+        case["grad_h0"] = flat(h0.grad)
+    if c0 is not None:
+        case["c0"] = flat(c0)
+        case["grad_c0"] = flat(c0.grad)
+    if gc is not None:
+        case["cn"] = flat(c)
+        case["gc"] = flat(gc)
+    cells.append(case)
+
 with open("rnn_reference.json", "w") as f:
-    json.dump({"T": T, "B": B, "I": I, "H": H, "torch": torch.__version__, "cases": cases}, f)
-print("wrote", len(cases), "cases")
+    json.dump({"T": T, "B": B, "I": I, "H": H, "torch": torch.__version__, "cases": cases, "cells": cells}, f)
+print("wrote", len(cases), "cases and", len(cells), "cells")
