@@ -124,6 +124,14 @@ func TestTorchIndexing(t *testing.T) {
 	}
 }
 
+// TestTorchBatchNormFile loads a PyTorch BatchNorm state_dict (with its
+// I64 num_batches_tracked) on every Vulkan device.
+func TestTorchBatchNormFile(t *testing.T) {
+	for _, nd := range testDevices(t) {
+		t.Run(nd.name, func(t *testing.T) { torchref.CheckBatchNormFile(t, nd.d) })
+	}
+}
+
 // TestRecurrentStaysOnDevice: an LSTM's forward and backward over 32 time
 // steps read nothing back; the GPU is handed work in a few batches.
 func TestRecurrentStaysOnDevice(t *testing.T) {

@@ -12,11 +12,15 @@ import (
 // [N, C, L]) and BatchNorm2d ([N, C, H, W]). In training mode it uses the
 // batch's statistics (the biased variance) and updates the running ones
 // (the unbiased variance, as PyTorch); in evaluation mode it uses the
-// running ones. It keeps no num_batches_tracked counter (PyTorch's, used
-// only when momentum is None); Load skips that entry in PyTorch's files.
+// running ones. NumBatchesTracked counts the training batches, as
+// PyTorch's num_batches_tracked does, and is saved as PyTorch saves it (an
+// I64 scalar); vkgrad does not use it, since Momentum is always set
+// (PyTorch's momentum=None, a cumulative average, is not offered).
 type BatchNorm struct {
 	Weight, Bias            *tensor.Tensor
 	RunningMean, RunningVar *tensor.Tensor
+	// NumBatchesTracked is a scalar tensor (float32, exact to 2^24).
+	NumBatchesTracked *tensor.Tensor
 	// Eps is added to the variance; Momentum weighs each batch in the
 	// running statistics (PyTorch's defaults: 1e-5 and 0.1).
 	Eps, Momentum float32
@@ -41,6 +45,7 @@ func newBatchNorm(dev device.Device, c, dims int) *BatchNorm {
 		b.Bias = param(tensor.Zeros(dev, c))
 		b.RunningMean = tensor.Keep(tensor.Zeros(dev, c))
 		b.RunningVar = tensor.Keep(tensor.Ones(dev, c))
+		b.NumBatchesTracked = tensor.Keep(tensor.Zeros(dev))
 	})
 	return b
 }
@@ -78,10 +83,13 @@ func (b *BatchNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 			m := b.Momentum
 			rm := b.RunningMean.MulScalar(1 - m).Add(mean.Reshape(c).MulScalar(m))
 			rv := b.RunningVar.MulScalar(1 - m).Add(variance.Reshape(c).MulScalar(m * float32(n) / float32(n-1)))
+			count := b.NumBatchesTracked.AddScalar(1)
 			tensor.Assign(b.RunningMean, rm)
 			tensor.Assign(b.RunningVar, rv)
+			tensor.Assign(b.NumBatchesTracked, count)
 			rm.Release()
 			rv.Release()
+			count.Release()
 		})
 	} else {
 		mean = b.RunningMean.Reshape(bshape...)
@@ -91,14 +99,15 @@ func (b *BatchNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 	return norm.Mul(b.Weight.Reshape(bshape...)).Add(b.Bias.Reshape(bshape...))
 }
 
-// Params returns "weight", "bias" and the buffers "running_mean" and
-// "running_var".
+// Params returns "weight", "bias" and the buffers "running_mean",
+// "running_var" and "num_batches_tracked" (Int64), PyTorch's names.
 func (b *BatchNorm) Params() []Param {
 	return []Param{
 		{Name: "weight", Tensor: b.Weight},
 		{Name: "bias", Tensor: b.Bias},
 		{Name: "running_mean", Tensor: b.RunningMean, Buffer: true},
 		{Name: "running_var", Tensor: b.RunningVar, Buffer: true},
+		{Name: "num_batches_tracked", Tensor: b.NumBatchesTracked, Buffer: true, Int64: true},
 	}
 }
 
@@ -144,11 +153,11 @@ func (b *BasicBlock) Forward(x *tensor.Tensor) *tensor.Tensor {
 
 // Params names the block's params as torchvision does.
 func (b *BasicBlock) Params() []Param {
-	ps := append(prefixed("conv1", b.Conv1), prefixed("bn1", b.BN1)...)
-	ps = append(ps, prefixed("conv2", b.Conv2)...)
-	ps = append(ps, prefixed("bn2", b.BN2)...)
+	ps := append(Prefixed("conv1", b.Conv1), Prefixed("bn1", b.BN1)...)
+	ps = append(ps, Prefixed("conv2", b.Conv2)...)
+	ps = append(ps, Prefixed("bn2", b.BN2)...)
 	if b.Downsample != nil {
-		ps = append(ps, prefixed("downsample", b.Downsample)...)
+		ps = append(ps, Prefixed("downsample", b.Downsample)...)
 	}
 	return ps
 }

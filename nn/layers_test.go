@@ -82,7 +82,7 @@ func TestSequentialNamesAndModes(t *testing.T) {
 	for _, p := range m.Params() {
 		names = append(names, p.Name)
 	}
-	want := []string{"0.weight", "0.bias", "3.weight", "3.bias", "3.running_mean", "3.running_var", "4.weight"}
+	want := []string{"0.weight", "0.bias", "3.weight", "3.bias", "3.running_mean", "3.running_var", "3.num_batches_tracked", "4.weight"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("param names %v, want %v", names, want)
 	}

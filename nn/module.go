@@ -43,6 +43,13 @@ type Param struct {
 	// Buffer marks state that is saved but not trained, such as
 	// BatchNorm's running mean; optimizers skip it.
 	Buffer bool
+	// Int64 marks a counter that PyTorch keeps as an int64 buffer, such
+	// as BatchNorm's num_batches_tracked: its float32 tensor holds an
+	// integer (exact to 2^24), saved as a safetensors I64 entry and
+	// loaded from one. A file without it (written before vkgrad kept the
+	// counter) loads and leaves the counter as it is. Int64 params are
+	// buffers too.
+	Int64 bool
 }
 
 // Trainable returns the params that are not buffers.
@@ -56,8 +63,10 @@ func Trainable(ps []Param) []Param {
 	return out
 }
 
-// prefixed returns m's params with prefix+"." in front of their names.
-func prefixed(prefix string, m Module) []Param {
+// Prefixed returns m's params with prefix+"." in front of their names,
+// as PyTorch names the params of a submodule: a model made of parts lists
+// its Params as the parts' Prefixed ones.
+func Prefixed(prefix string, m Module) []Param {
 	ps := m.Params()
 	out := make([]Param, len(ps))
 	for i, p := range ps {
@@ -98,7 +107,7 @@ func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 func (s *Sequential) Params() []Param {
 	var out []Param
 	for i, l := range s.Layers {
-		out = append(out, prefixed(fmt.Sprint(i), l)...)
+		out = append(out, Prefixed(fmt.Sprint(i), l)...)
 	}
 	return out
 }

@@ -108,7 +108,8 @@ func globEscape(s string) string {
 	return b.String()
 }
 
-// WriteSafetensors writes params as F32 tensors, sorted by name.
+// WriteSafetensors writes params sorted by name: F32 tensors, and I64
+// ones for Int64 params, as PyTorch's int64 buffers are written.
 func WriteSafetensors(w io.Writer, params []Param) error {
 	ps := slices.Clone(params)
 	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
@@ -123,10 +124,24 @@ func WriteSafetensors(w io.Writer, params []Param) error {
 			return fmt.Errorf("reading %s: %w", p.Name, err)
 		}
 		begin := int64(data.Len())
-		if err := binary.Write(&data, binary.LittleEndian, vals); err != nil {
+		dtype := "F32"
+		if p.Int64 {
+			dtype = "I64"
+			ints := make([]int64, len(vals))
+			for j, v := range vals {
+				if v != float32(math.Trunc(float64(v))) {
+					return fmt.Errorf("%s is an integer counter but holds %v", p.Name, v)
+				}
+				ints[j] = int64(v)
+			}
+			err = binary.Write(&data, binary.LittleEndian, ints)
+		} else {
+			err = binary.Write(&data, binary.LittleEndian, vals)
+		}
+		if err != nil {
 			return err
 		}
-		header[p.Name] = stEntry{DType: "F32", Shape: p.Tensor.Shape(), DataOffsets: [2]int64{begin, int64(data.Len())}}
+		header[p.Name] = stEntry{DType: dtype, Shape: p.Tensor.Shape(), DataOffsets: [2]int64{begin, int64(data.Len())}}
 	}
 	h, err := json.Marshal(header)
 	if err != nil {
@@ -150,8 +165,9 @@ func WriteSafetensors(w io.Writer, params []Param) error {
 // file first (its structure, every tensor's dtype, shape and bytes, that the
 // file has every param of the module and nothing else, that every param is
 // live) and changes nothing unless all is well: a model is never left
-// half-loaded. Entries named num_batches_tracked (PyTorch's BatchNorm
-// counter) are skipped.
+// half-loaded. F32 entries load into float params and I64 ones (PyTorch's
+// int64 buffers, such as BatchNorm's num_batches_tracked) into Int64
+// params, which may also be missing from the file.
 func Load(path string, m Module) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -180,10 +196,16 @@ func LoadSafetensors(b []byte, params []Param) error {
 			return fmt.Errorf("param %q (shape %v) was released; nothing was loaded", p.Name, p.Tensor.Shape())
 		}
 		e, ok := entries[p.Name]
+		if !ok && p.Int64 {
+			continue // a counter the file does not keep: leave it
+		}
 		if !ok {
 			return fmt.Errorf("missing tensor %q (shape %v)", p.Name, p.Tensor.Shape())
 		}
 		seen[p.Name] = true
+		if want := map[bool]string{false: "F32", true: "I64"}[p.Int64]; e.DType != want {
+			return fmt.Errorf("tensor %q has dtype %s in the file; the model's param is %s", p.Name, e.DType, want)
+		}
 		if !p.Tensor.IsContiguous() {
 			return fmt.Errorf("param %q is a non-contiguous view; load into its base tensor", p.Name)
 		}
@@ -191,9 +213,17 @@ func LoadSafetensors(b []byte, params []Param) error {
 			return fmt.Errorf("tensor %q has shape %v in the file but %v in the model", p.Name, e.Shape, p.Tensor.Shape())
 		}
 		raw := data[e.DataOffsets[0]:e.DataOffsets[1]]
-		v := make([]float32, len(raw)/4)
-		for j := range v {
-			v[j] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:]))
+		var v []float32
+		if p.Int64 {
+			v = make([]float32, len(raw)/8)
+			for j := range v {
+				v[j] = float32(int64(binary.LittleEndian.Uint64(raw[8*j:])))
+			}
+		} else {
+			v = make([]float32, len(raw)/4)
+			for j := range v {
+				v[j] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*j:]))
+			}
 		}
 		values[i] = v
 	}
@@ -203,7 +233,9 @@ func LoadSafetensors(b []byte, params []Param) error {
 		}
 	}
 	for i, p := range params {
-		tensor.Upload(p.Tensor, values[i])
+		if values[i] != nil {
+			tensor.Upload(p.Tensor, values[i])
+		}
 	}
 	return nil
 }
@@ -225,17 +257,16 @@ func parseSafetensors(b []byte) (map[string]stEntry, []byte, error) {
 	data := b[8+n:]
 	entries := map[string]stEntry{}
 	for name, msg := range raw {
-		// PyTorch's BatchNorm counter (an I64 scalar) has no vkgrad
-		// counterpart: a PyTorch state_dict loads without it.
-		if name == "__metadata__" || name == "num_batches_tracked" || strings.HasSuffix(name, ".num_batches_tracked") {
+		if name == "__metadata__" {
 			continue
 		}
 		var e stEntry
 		if err := json.Unmarshal(msg, &e); err != nil {
 			return nil, nil, fmt.Errorf("bad header entry %q: %w", name, err)
 		}
-		if e.DType != "F32" {
-			return nil, nil, fmt.Errorf("tensor %q has dtype %s; vkgrad reads F32", name, e.DType)
+		size, ok := map[string]int{"F32": 4, "I64": 8}[e.DType]
+		if !ok {
+			return nil, nil, fmt.Errorf("tensor %q has dtype %s; vkgrad reads F32 (and I64 for counters)", name, e.DType)
 		}
 		for _, s := range e.Shape {
 			if s < 0 {
@@ -247,10 +278,10 @@ func parseSafetensors(b []byte) (map[string]stEntry, []byte, error) {
 			return nil, nil, fmt.Errorf("truncated or corrupt: tensor %q needs bytes [%d, %d) of a data section of %d", name, lo, hi, len(data))
 		}
 		n, ok := device.CheckedNumElements(e.Shape)
-		if !ok || n > math.MaxInt64/4 {
+		if !ok || n > math.MaxInt64/8 {
 			return nil, nil, fmt.Errorf("tensor %q: shape %v has more elements than an int can count", name, e.Shape)
 		}
-		if want := int64(4 * n); hi-lo != want {
+		if want := int64(size * n); hi-lo != want {
 			return nil, nil, fmt.Errorf("tensor %q of shape %v has %d bytes, want %d", name, e.Shape, hi-lo, want)
 		}
 		entries[name] = e

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -17,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/vkgrad/vkgrad/nn"
+	"github.com/vkgrad/vkgrad/tensor"
 )
 
 // A model with one released parameter is refused before any parameter is
@@ -153,34 +153,70 @@ func sameBits(a, b []float32) bool {
 	return slices.EqualFunc(a, b, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) })
 }
 
-// A PyTorch state_dict of a BatchNorm holds num_batches_tracked (an I64
-// scalar) that vkgrad has no counterpart for: Load skips it.
-func TestLoadSkipsNumBatchesTracked(t *testing.T) {
+// BatchNorm counts its training batches in num_batches_tracked and writes
+// it as PyTorch does, an I64 scalar; it loads back, a file without it (from
+// an older vkgrad) loads and leaves it alone, and an I64 entry does not
+// load into a float param.
+func TestNumBatchesTracked(t *testing.T) {
 	src := nn.NewSequential(nn.NewLinear(dev, 3, 4), nn.NewBatchNorm1d(dev, 4))
+	for range 3 {
+		src.Forward(tensor.Randn(dev, 1, 5, 3))
+	}
 	var file bytes.Buffer
 	if err := nn.WriteSafetensors(&file, src.Params()); err != nil {
 		t.Fatal(err)
 	}
-	// Rewrite the header with the extra entry, and append its 8 bytes.
 	raw := file.Bytes()
 	n := binary.LittleEndian.Uint64(raw)
 	var header map[string]json.RawMessage
 	if err := json.Unmarshal(raw[8:8+n], &header); err != nil {
 		t.Fatal(err)
 	}
-	data := raw[8+n:]
-	header["1.num_batches_tracked"] = json.RawMessage(fmt.Sprintf(`{"dtype":"I64","shape":[],"data_offsets":[%d,%d]}`, len(data), len(data)+8))
-	h, _ := json.Marshal(header)
-	var out bytes.Buffer
-	binary.Write(&out, binary.LittleEndian, uint64(len(h)))
-	out.Write(h)
-	out.Write(data)
-	out.Write([]byte{7, 0, 0, 0, 0, 0, 0, 0})
-	dst := nn.NewSequential(nn.NewLinear(dev, 3, 4), nn.NewBatchNorm1d(dev, 4))
-	if err := nn.LoadSafetensors(out.Bytes(), dst.Params()); err != nil {
+	var e struct {
+		DType       string `json:"dtype"`
+		Shape       []int
+		DataOffsets [2]int `json:"data_offsets"`
+	}
+	if err := json.Unmarshal(header["1.num_batches_tracked"], &e); err != nil {
 		t.Fatal(err)
 	}
-	if !sameBits(vals(t, src.Params()[0].Tensor), vals(t, dst.Params()[0].Tensor)) {
-		t.Fatal("weights differ after the load")
+	data := raw[8+n:]
+	if e.DType != "I64" || len(e.Shape) != 0 || e.DataOffsets[1]-e.DataOffsets[0] != 8 || binary.LittleEndian.Uint64(data[e.DataOffsets[0]:]) != 3 {
+		t.Fatalf("num_batches_tracked entry %s = %v (want an I64 scalar holding 3)", header["1.num_batches_tracked"], data[e.DataOffsets[0]:e.DataOffsets[1]])
+	}
+
+	dst := nn.NewSequential(nn.NewLinear(dev, 3, 4), nn.NewBatchNorm1d(dev, 4))
+	if err := nn.LoadSafetensors(raw, dst.Params()); err != nil {
+		t.Fatal(err)
+	}
+	bn := dst.Layers[1].(*nn.BatchNorm)
+	near(t, "loaded counter", vals(t, bn.NumBatchesTracked), []float64{3}, 0)
+
+	// A file without the counter.
+	var old bytes.Buffer
+	var without []nn.Param
+	for _, p := range src.Params() {
+		if !p.Int64 {
+			without = append(without, p)
+		}
+	}
+	if err := nn.WriteSafetensors(&old, without); err != nil {
+		t.Fatal(err)
+	}
+	fresh := nn.NewSequential(nn.NewLinear(dev, 3, 4), nn.NewBatchNorm1d(dev, 4))
+	if err := nn.LoadSafetensors(old.Bytes(), fresh.Params()); err != nil {
+		t.Fatalf("a file without num_batches_tracked: %v", err)
+	}
+	near(t, "counter left alone", vals(t, fresh.Layers[1].(*nn.BatchNorm).NumBatchesTracked), []float64{0}, 0)
+
+	// The counter's entry offered to a float param.
+	ps := fresh.Params()
+	for i := range ps {
+		if ps[i].Int64 {
+			ps[i].Int64 = false
+		}
+	}
+	if err := nn.LoadSafetensors(raw, ps); err == nil || !strings.Contains(err.Error(), `"1.num_batches_tracked" has dtype I64 in the file; the model's param is F32`) {
+		t.Fatalf("I64 into F32: %v", err)
 	}
 }

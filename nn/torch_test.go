@@ -11,3 +11,7 @@ import (
 func TestTorchTrajectories(t *testing.T) { torchref.CheckTrajectories(t, cpu.New()) }
 
 func TestTorchRecurrent(t *testing.T) { torchref.CheckRecurrent(t, cpu.New()) }
+
+// TestTorchBatchNormFile loads a PyTorch BatchNorm state_dict, its
+// num_batches_tracked an I64 scalar.
+func TestTorchBatchNormFile(t *testing.T) { torchref.CheckBatchNormFile(t, cpu.New()) }

@@ -93,17 +93,8 @@ type lm struct {
 }
 
 func (m *lm) params() []nn.Param {
-	var ps []nn.Param
-	for _, part := range []struct {
-		prefix string
-		ps     []nn.Param
-	}{{"emb.", m.emb.Params()}, {"lstm.", m.lstm.Params()}, {"head.", m.head.Params()}} {
-		for _, p := range part.ps {
-			p.Name = part.prefix + p.Name
-			ps = append(ps, p)
-		}
-	}
-	return ps
+	ps := append(nn.Prefixed("emb", m.emb), nn.Prefixed("lstm", m.lstm)...)
+	return append(ps, nn.Prefixed("head", m.head)...)
 }
 
 // run trains and samples; it returns the mean loss of the last -every

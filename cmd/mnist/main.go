@@ -248,14 +248,7 @@ func (m *rowLSTM) Forward(x *tensor.Tensor) *tensor.Tensor {
 }
 
 func (m *rowLSTM) Params() []nn.Param {
-	var ps []nn.Param
-	for _, p := range m.lstm.Params() {
-		ps = append(ps, nn.Param{Name: "lstm." + p.Name, Tensor: p.Tensor, Buffer: p.Buffer})
-	}
-	for _, p := range m.fc.Params() {
-		ps = append(ps, nn.Param{Name: "fc." + p.Name, Tensor: p.Tensor, Buffer: p.Buffer})
-	}
-	return ps
+	return append(nn.Prefixed("lstm", m.lstm), nn.Prefixed("fc", m.fc)...)
 }
 
 func (m *rowLSTM) SetTraining(training bool) { m.lstm.SetTraining(training) }

@@ -112,7 +112,7 @@ func run(c config, w io.Writer) (*trained, error) {
 		fmt.Fprintf(w, "corpus: %d sentences, %d words, vocabulary %d; %d (centre, context) pairs, window %d, %d noise words each\n",
 			len(text), countWords(text), len(m.vocab), len(pairs), c.window, c.negatives)
 	}
-	params := append(prefixed("in.", m.in.Params()), prefixed("out.", m.out.Params())...)
+	params := append(nn.Prefixed("in", m.in), nn.Prefixed("out", m.out)...)
 	opt := nn.NewAdam(params, nn.AdamConfig{LR: float32(c.lr)})
 	defer opt.Release()
 	r := rand.New(rand.NewPCG(c.seed, 77))
@@ -153,13 +153,6 @@ func run(c config, w io.Writer) (*trained, error) {
 		fmt.Fprintf(w, "%-8s %s\n", s, strings.Join(nearest(vecs, m.vocab, m.index[s], 5), " "))
 	}
 	return &trained{vocab: m.vocab, index: m.index, vecs: vecs}, nil
-}
-
-func prefixed(prefix string, ps []nn.Param) []nn.Param {
-	for i := range ps {
-		ps[i].Name = prefix + ps[i].Name
-	}
-	return ps
 }
 
 func countWords(text [][]string) int {
