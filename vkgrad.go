@@ -6,7 +6,7 @@
 // Open then chooses a device:
 //
 //	dev, err := vkgrad.Open("auto") // the best GPU, else the CPU
-//	x := tensor.Randn(dev, 1, 64, 784)
+//	x := tensor.Randn(dev, 64, 784)
 //
 // The packages: device (the backend contract and Open), cpu (the CPU
 // backend), tensor (tensors and autograd), nn (layers, losses, optimizers).

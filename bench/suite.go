@@ -226,7 +226,7 @@ func trainCase(name, model string, build func(device.Device) (nn.Module, nn.Opti
 			}
 			var x, y *tensor.Tensor
 			tensor.Tidy(func() {
-				x = tensor.Keep(tensor.Rand(d, 1, shape...))
+				x = tensor.Keep(tensor.RandUniform(d, 1, 0, 1, shape...))
 				y = tensor.Keep(tensor.FromSlice(d, labels, batch))
 			})
 			step := func() { trainStep(model, opt, x, y) }

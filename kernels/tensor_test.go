@@ -18,9 +18,9 @@ import (
 // It returns the loss and the gradients, read back at the end.
 func program(t *testing.T, dev device.Device) (loss float32, grads [][]float32) {
 	t.Helper()
-	x := tensor.Randn(dev, 1, 33, 17)
-	w := tensor.Randn(dev, 2, 17, 9).SetRequiresGrad(true)
-	b := tensor.Randn(dev, 3, 9).SetRequiresGrad(true)
+	x := tensor.RandNormal(dev, 1, 0, 1, 33, 17)
+	w := tensor.RandNormal(dev, 2, 0, 1, 17, 9).SetRequiresGrad(true)
+	b := tensor.RandNormal(dev, 3, 0, 1, 9).SetRequiresGrad(true)
 	y := x.MatMul(w).Add(b).Tanh().Sum()
 	y.Backward()
 	l, err := y.Item()
@@ -143,7 +143,7 @@ func TestRecurrentStaysOnDevice(t *testing.T) {
 		}
 	}()
 	tensor.Tidy(func() {
-		x := tensor.Randn(d, 3, 32, 4, 8)
+		x := tensor.RandNormal(d, 3, 0, 1, 32, 4, 8)
 		if err := d.Sync(); err != nil {
 			t.Fatal(err)
 		}

@@ -125,7 +125,7 @@ func ExampleNewRNN() {
 	nn.ManualSeed(1)
 	rnn := nn.NewRNN(dev, nn.RNNTanh, nn.RNNConfig{InputSize: 28, HiddenSize: 128, BatchFirst: true})
 	head := nn.NewLinear(dev, 128, 10)
-	x := tensor.Rand(dev, 2, 32, 28, 28) // 32 images read row by row: 28 steps of 28 pixels
+	x := tensor.RandUniform(dev, 2, 0, 1, 32, 28, 28) // 32 images read row by row: 28 steps of 28 pixels
 	labels := tensor.Zeros(dev, 32)
 	out, hn, _ := rnn.ForwardState(x, nil, nil)
 	logits := head.Forward(hn.Reshape(-1, 128))

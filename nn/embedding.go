@@ -31,7 +31,7 @@ func NewEmbedding(dev device.Device, num, dim, paddingIdx int, opts ...Option) *
 	o := collect(opts)
 	e := &Embedding{PaddingIdx: paddingIdx}
 	build(func() {
-		w := tensor.Randn(dev, o.seed, num, dim)
+		w := tensor.RandNormal(dev, o.seed, 0, 1, num, dim)
 		if paddingIdx >= 0 {
 			mask := make([]float32, num)
 			for i := range mask {

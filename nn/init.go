@@ -2,22 +2,19 @@ package nn
 
 import (
 	"math"
-	"sync/atomic"
 
 	"github.com/vkgrad/vkgrad/device"
 	"github.com/vkgrad/vkgrad/tensor"
 )
 
-// seedStream hands out the seeds of layers built without WithSeed.
-var seedStream atomic.Uint64
+// ManualSeed restarts tensor.DefaultGenerator, the stream of seeds that
+// layers built without WithSeed and tensor.Rand and tensor.Randn draw
+// from, as torch.manual_seed does: a program that builds the same layers
+// and makes the same draws in the same order after ManualSeed(s) gets the
+// same numbers on every device. It is tensor.ManualSeed.
+func ManualSeed(seed uint64) { tensor.ManualSeed(seed) }
 
-// ManualSeed restarts the stream of seeds that layers built without WithSeed
-// draw from, as torch.manual_seed does: a program that builds the same
-// layers in the same order after ManualSeed(s) gets the same weights on
-// every device.
-func ManualSeed(seed uint64) { seedStream.Store(seed * 0x9E3779B97F4A7C15) }
-
-func nextSeed() uint64 { return seedStream.Add(0x9E3779B97F4A7C15) }
+func nextSeed() uint64 { return tensor.DefaultGenerator.Seed() }
 
 // Initializer fills a new weight tensor of the given shape; fanIn and fanOut
 // are the numbers of inputs and outputs each weight connects.

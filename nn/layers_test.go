@@ -92,7 +92,7 @@ func TestSequentialNamesAndModes(t *testing.T) {
 	if len(nn.Trainable(m.Params())) != 5 {
 		t.Fatal("Trainable kept buffers")
 	}
-	x := tensor.Randn(dev, 1, 8, 3)
+	x := tensor.RandNormal(dev, 1, 0, 1, 8, 3)
 	m.SetTraining(false)
 	y1, y2 := vals(t, m.Forward(x)), vals(t, m.Forward(x))
 	if !slices.Equal(y1, y2) {
@@ -140,7 +140,7 @@ func TestBatchNorm(t *testing.T) {
 	near(t, "eval", ye[:2], []float64{(1 - 0.3) / math.Sqrt(1.3+1e-5), (10 - 2) / math.Sqrt(10.9+1e-5)}, 1e-5)
 
 	bn2 := nn.NewBatchNorm2d(dev, 3)
-	out := vals(t, bn2.Forward(tensor.Randn(dev, 4, 2, 3, 4, 5).MulScalar(3).AddScalar(7)))
+	out := vals(t, bn2.Forward(tensor.RandNormal(dev, 4, 0, 1, 2, 3, 4, 5).MulScalar(3).AddScalar(7)))
 	// Each channel of the output has mean 0 and variance 1.
 	for c := 0; c < 3; c++ {
 		var s, s2 float64
@@ -192,7 +192,7 @@ func TestBasicBlockByHand(t *testing.T) {
 func TestBasicBlockShapes(t *testing.T) {
 	same := nn.NewBasicBlock(dev, 4, 4, 1)
 	down := nn.NewBasicBlock(dev, 4, 8, 2)
-	x := tensor.Randn(dev, 1, 2, 4, 6, 6)
+	x := tensor.RandNormal(dev, 1, 0, 1, 2, 4, 6, 6)
 	if got := same.Forward(x).Shape(); !slices.Equal(got, []int{2, 4, 6, 6}) {
 		t.Fatalf("same-shape block gives %v", got)
 	}

@@ -160,7 +160,7 @@ func sameBits(a, b []float32) bool {
 func TestNumBatchesTracked(t *testing.T) {
 	src := nn.NewSequential(nn.NewLinear(dev, 3, 4), nn.NewBatchNorm1d(dev, 4))
 	for range 3 {
-		src.Forward(tensor.Randn(dev, 1, 5, 3))
+		src.Forward(tensor.RandNormal(dev, 1, 0, 1, 5, 3))
 	}
 	var file bytes.Buffer
 	if err := nn.WriteSafetensors(&file, src.Params()); err != nil {

@@ -177,7 +177,7 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 		return nn.NewSequential(nn.NewLinear(dev, 3, 4), nn.NewBatchNorm1d(dev, 4), nn.NewLinear(dev, 4, 2))
 	}
 	a, b := build(), build()
-	a.Forward(tensor.Randn(dev, 2, 5, 3)) // moves the running statistics
+	a.Forward(tensor.RandNormal(dev, 2, 0, 1, 5, 3)) // moves the running statistics
 	path := filepath.Join(t.TempDir(), "m.safetensors")
 	if err := nn.Save(path, a); err != nil {
 		t.Fatal(err)

@@ -179,14 +179,9 @@ func Arange(dev device.Device, start, stop, step float32) *Tensor {
 	return t
 }
 
-// Rand returns a tensor of uniform draws in [0, 1) from the counter-based
-// generator with the given seed: the same seed gives the same numbers on
-// every device.
-func Rand(dev device.Device, seed uint64, shape ...int) *Tensor {
-	return RandUniform(dev, seed, 0, 1, shape...)
-}
-
-// RandUniform returns uniform draws in [lo, hi).
+// RandUniform returns uniform draws in [lo, hi) from the device's
+// counter-based generator with the given seed: the same seed gives the
+// same numbers on every device.
 func RandUniform(dev device.Device, seed uint64, lo, hi float32, shape ...int) *Tensor {
 	checkShape("Rand", shape)
 	t := empty(dev, shape)
@@ -194,13 +189,8 @@ func RandUniform(dev device.Device, seed uint64, lo, hi float32, shape ...int) *
 	return t
 }
 
-// Randn returns standard normal draws.
-func Randn(dev device.Device, seed uint64, shape ...int) *Tensor {
-	return RandNormal(dev, seed, 0, 1, shape...)
-}
-
 // RandNormal returns normal draws with the given mean and standard
-// deviation.
+// deviation from the generator with the given seed, as RandUniform.
 func RandNormal(dev device.Device, seed uint64, mean, std float32, shape ...int) *Tensor {
 	checkShape("Randn", shape)
 	t := empty(dev, shape)

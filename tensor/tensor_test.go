@@ -240,11 +240,11 @@ func TestCreationAndRandom(t *testing.T) {
 	if got := Arange(dev, 0, 0, 1).Size(); got != 0 {
 		t.Errorf("Arange(0, 0, 1) has %d elements", got)
 	}
-	r1, r2, r3 := data(t, Randn(dev, 5, 100)), data(t, Randn(dev, 5, 100)), data(t, Randn(dev, 6, 100))
+	r1, r2, r3 := data(t, RandNormal(dev, 5, 0, 1, 100)), data(t, RandNormal(dev, 5, 0, 1, 100)), data(t, RandNormal(dev, 6, 0, 1, 100))
 	if !slices.Equal(r1, r2) || slices.Equal(r1, r3) {
 		t.Error("Randn is not determined by its seed")
 	}
-	u := data(t, Rand(dev, 1, 1000))
+	u := data(t, RandUniform(dev, 1, 0, 1, 1000))
 	for _, v := range u {
 		if v < 0 || v >= 1 {
 			t.Fatalf("Rand gave %v", v)
@@ -284,7 +284,7 @@ func TestMatMulShapes(t *testing.T) {
 		{[]int{2, 0}, []int{0, 2}, []int{2, 2}},
 	}
 	for _, tc := range tests {
-		a, b := Randn(dev, 1, tc.a...), Randn(dev, 2, tc.b...)
+		a, b := RandNormal(dev, 1, 0, 1, tc.a...), RandNormal(dev, 2, 0, 1, tc.b...)
 		got := a.MatMul(b)
 		if !slices.Equal(got.Shape(), tc.want) {
 			t.Errorf("%v @ %v: shape %v, want %v", tc.a, tc.b, got.Shape(), tc.want)
@@ -292,8 +292,8 @@ func TestMatMulShapes(t *testing.T) {
 		}
 	}
 	// Values: a broadcast batch product against per-matrix products.
-	a := Randn(dev, 3, 2, 1, 3, 4)
-	b := Randn(dev, 4, 3, 4, 5)
+	a := RandNormal(dev, 3, 0, 1, 2, 1, 3, 4)
+	b := RandNormal(dev, 4, 0, 1, 3, 4, 5)
 	p := a.MatMul(b)
 	for i := 0; i < 2; i++ {
 		for j := 0; j < 3; j++ {
@@ -307,7 +307,7 @@ func TestMatMulShapes(t *testing.T) {
 		}
 	}
 	// 0 elements in K: the product is zeros.
-	if got := data(t, Randn(dev, 1, 2, 0).MatMul(Randn(dev, 1, 0, 2))); !slices.Equal(got, []float32{0, 0, 0, 0}) {
+	if got := data(t, RandNormal(dev, 1, 0, 1, 2, 0).MatMul(RandNormal(dev, 1, 0, 1, 0, 2))); !slices.Equal(got, []float32{0, 0, 0, 0}) {
 		t.Errorf("empty K product %v", got)
 	}
 }
@@ -338,10 +338,10 @@ func TestMemoryFlatWithTidy(t *testing.T) {
 	dev := cpu.New()
 	var w1, b1, w2, x, y *Tensor
 	Tidy(func() { // releases the temporaries of the initialisation
-		w1 = Keep(Randn(dev, 1, 16, 8).MulScalar(0.3)).SetRequiresGrad(true)
+		w1 = Keep(RandNormal(dev, 1, 0, 1, 16, 8).MulScalar(0.3)).SetRequiresGrad(true)
 		b1 = Keep(Zeros(dev, 16)).SetRequiresGrad(true)
-		w2 = Keep(Randn(dev, 2, 4, 16).MulScalar(0.3)).SetRequiresGrad(true)
-		x = Keep(Randn(dev, 3, 32, 8))
+		w2 = Keep(RandNormal(dev, 2, 0, 1, 4, 16).MulScalar(0.3)).SetRequiresGrad(true)
+		x = Keep(RandNormal(dev, 3, 0, 1, 32, 8))
 		y = Keep(FromSlice(dev, make([]float32, 32)))
 	})
 	params := []*Tensor{w1, b1, w2}
@@ -388,10 +388,10 @@ func TestMemoryFlatWithTidy(t *testing.T) {
 // without Release or Tidy return their memory once collected.
 func TestGarbageCollectorReleases(t *testing.T) {
 	dev := cpu.New()
-	w := Randn(dev, 1, 8, 8).SetRequiresGrad(true)
+	w := RandNormal(dev, 1, 0, 1, 8, 8).SetRequiresGrad(true)
 	base := dev.Stats().LiveBuffers
 	for i := 0; i < 100; i++ {
-		loss := Randn(dev, uint64(i), 4, 8).MatMul(w).Tanh().Sum()
+		loss := RandNormal(dev, uint64(i), 0, 1, 4, 8).MatMul(w).Tanh().Sum()
 		loss.Backward()
 		w.ZeroGrad()
 	}

@@ -132,8 +132,8 @@ func firstResult(spec string) error {
 		return err
 	}
 	defer d.Close()
-	x := tensor.Rand(d, 1, 64, 784)
-	w := tensor.Randn(d, 2, 128, 784)
+	x := tensor.RandUniform(d, 1, 0, 1, 64, 784)
+	w := tensor.RandNormal(d, 2, 0, 1, 128, 784)
 	y := tensor.Linear(x, w, nil, device.UnaryReLU, 0).Softmax(1).Sum()
 	_, err = y.Item()
 	return err

@@ -58,7 +58,7 @@ func TestClosedDevice(t *testing.T) {
 			{"MaxPool2d", func() { tensor.MaxPool2d(img, tensor.Pool2dOptions{Kernel: [2]int{2, 2}}) }},
 			{"Zeros", func() { tensor.Zeros(d, 3) }},
 			{"FromSlice", func() { tensor.FromSlice(d, []float32{1}, 1) }},
-			{"Randn", func() { tensor.Randn(d, 1, 4) }},
+			{"Randn", func() { tensor.RandNormal(d, 1, 0, 1, 4) }},
 			{"Upload", func() { tensor.Upload(a, []float32{1, 2, 3, 4}) }},
 			{"Alloc", func() { d.Alloc(4) }},
 		}

@@ -46,7 +46,7 @@ func TestOutOfMemory(t *testing.T) {
 	eachDevice(t, func(t *testing.T, d device.Device) {
 		refused(t, "Zeros(1<<34)", func() { tensor.Zeros(d, 1<<34) }, "17179869184 elements", "64 GiB", "[17179869184]")
 		works(t, d)
-		refused(t, "Randn(1<<20, 1<<20)", func() { tensor.Randn(d, 1, 1<<20, 1<<20) }, "1099511627776 elements")
+		refused(t, "Randn(1<<20, 1<<20)", func() { tensor.RandNormal(d, 1, 0, 1, 1<<20, 1<<20) }, "1099511627776 elements")
 		works(t, d)
 		// Inside a Tidy: the tensors made before the refusal are released.
 		live := d.Stats().LiveBuffers

@@ -85,7 +85,7 @@ func TestInvalidLabel(t *testing.T) {
 			label  float32
 			count  int
 		}{{[]float32{1, 7, 0}, 1, 7, 1}, {[]float32{0.5, 1, -3}, 0, 0.5, 2}, {[]float32{2, 1, -1}, 2, -1, 1}} {
-			x := tensor.Randn(d, 1, 3, 5).SetRequiresGrad(true)
+			x := tensor.RandNormal(d, 1, 0, 1, 3, 5).SetRequiresGrad(true)
 			loss := nn.CrossEntropy(x, tensor.FromSlice(d, tc.labels, 3))
 			loss.Backward()
 			_, err := loss.Item()
