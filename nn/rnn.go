@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/vkgrad/vkgrad/device"
 	"github.com/vkgrad/vkgrad/tensor"
@@ -160,6 +161,41 @@ func (r *Recurrent) Forward(x *tensor.Tensor) *tensor.Tensor {
 // (cn is nil but for an LSTM), as PyTorch's forward returns (output, h_n)
 // or (output, (h_n, c_n)).
 func (r *Recurrent) ForwardState(x, h0, c0 *tensor.Tensor) (out, hn, cn *tensor.Tensor) {
+	return r.forward(x, nil, h0, c0)
+}
+
+// ForwardPadded runs the layer over a padded batch: sequence b of x holds
+// lengths[b] steps (1 to the padded length), the rest padding. It computes
+// what PyTorch's pack_padded_sequence(x, lengths, enforce_sorted=False),
+// the layer, then pad_packed_sequence give: the output is zero at padded
+// steps, the final states are those after each sequence's last step, and a
+// backward direction starts at each sequence's last step. The lengths stay
+// on the host, as PyTorch's do; the masks built from them are uploaded
+// once.
+func (r *Recurrent) ForwardPadded(x *tensor.Tensor, lengths []int, h0, c0 *tensor.Tensor) (out, hn, cn *tensor.Tensor) {
+	if lengths == nil {
+		panic(fmt.Sprintf("nn: %v: ForwardPadded without lengths (use ForwardState)", r.Mode))
+	}
+	return r.forward(x, lengths, h0, c0)
+}
+
+// SequenceMask returns [len(lengths), maxLen] with 1 at the steps within
+// each sequence and 0 at its padding, for masking a loss over a padded
+// batch (transpose it for [seq, batch] layouts).
+func SequenceMask(dev device.Device, lengths []int, maxLen int) *tensor.Tensor {
+	m := make([]float32, len(lengths)*maxLen)
+	for b, n := range lengths {
+		if n < 0 || n > maxLen {
+			panic(fmt.Sprintf("nn: SequenceMask: length %d of sequence %d for %d steps", n, b, maxLen))
+		}
+		for t := range n {
+			m[b*maxLen+t] = 1
+		}
+	}
+	return tensor.FromSlice(dev, m, len(lengths), maxLen)
+}
+
+func (r *Recurrent) forward(x *tensor.Tensor, lengths []int, h0, c0 *tensor.Tensor) (out, hn, cn *tensor.Tensor) {
 	if x.Dims() != 3 || x.Dim(2) != r.Cfg.InputSize {
 		panic(fmt.Sprintf("nn: %v: input %v (want [seq, batch, %d], or [batch, seq, %d] with BatchFirst)", r.Mode, x.Shape(), r.Cfg.InputSize, r.Cfg.InputSize))
 	}
@@ -194,6 +230,23 @@ func (r *Recurrent) ForwardState(x, h0, c0 *tensor.Tensor) (out, hn, cn *tensor.
 	} else if c0 != nil {
 		panic(fmt.Sprintf("nn: %v: a cell state is only an LSTM's", r.Mode))
 	}
+	var valid []*tensor.Tensor
+	if lengths != nil {
+		steps := x.Dim(0)
+		if len(lengths) != batch {
+			panic(fmt.Sprintf("nn: %v: %d lengths for a batch of %d", r.Mode, len(lengths), batch))
+		}
+		for b, n := range lengths {
+			if n < 1 || n > steps {
+				panic(fmt.Sprintf("nn: %v: length %d of sequence %d (want 1 to %d, the padded length)", r.Mode, n, b, steps))
+			}
+		}
+		mask := SequenceMask(dev, lengths, steps).T().Unsqueeze(2) // [seq, batch, 1]
+		valid = mask.Split(0, slices.Repeat([]int{1}, steps)...)
+		for t := range valid {
+			valid[t] = valid[t].Reshape(batch, 1)
+		}
+	}
 	finalH := make([]*tensor.Tensor, want[0])
 	finalC := make([]*tensor.Tensor, want[0])
 	layerIn := x
@@ -205,7 +258,7 @@ func (r *Recurrent) ForwardState(x, h0, c0 *tensor.Tensor) (out, hn, cn *tensor.
 			if cs != nil {
 				c = cs[k]
 			}
-			o, h, cc := r.direction(k, d == 1, layerIn, hs[k], c)
+			o, h, cc := r.direction(k, d == 1, layerIn, hs[k], c, valid)
 			outs = append(outs, o)
 			finalH[k], finalC[k] = h, cc
 		}
@@ -231,7 +284,12 @@ func (r *Recurrent) ForwardState(x, h0, c0 *tensor.Tensor) (out, hn, cn *tensor.
 // direction runs one layer in one direction over x [seq, batch, in] from
 // h (and c), returning the outputs [seq, batch, hidden] in time order and
 // the final states.
-func (r *Recurrent) direction(k int, reverse bool, x, h, c *tensor.Tensor) (out, hT, cT *tensor.Tensor) {
+//
+// With valid (masks for padded batches: valid[t] is [batch, 1], 1 where
+// step t is within the sequence), a padded step keeps the state as it is
+// and outputs zero: forwards, the state stops at each sequence's last
+// step; backwards, it starts there from h.
+func (r *Recurrent) direction(k int, reverse bool, x, h, c *tensor.Tensor, valid []*tensor.Tensor) (out, hT, cT *tensor.Tensor) {
 	steps, batch, in := x.Dim(0), x.Dim(1), x.Dim(2)
 	hid := r.Cfg.HiddenSize
 	var bih, bhh *tensor.Tensor
@@ -241,6 +299,10 @@ func (r *Recurrent) direction(k int, reverse bool, x, h, c *tensor.Tensor) (out,
 	// The input projection of every time step: one GEMM.
 	gx := tensor.Linear(x.Reshape(steps*batch, in), r.WIH[k], bih, device.UnaryIdentity, 0).Reshape(steps, batch, r.Mode.gates()*hid)
 	hsOut := make([]*tensor.Tensor, steps)
+	var zero *tensor.Tensor
+	if valid != nil {
+		zero = tensor.Zeros(x.Device())
+	}
 	for i := range steps {
 		t := i
 		if reverse {
@@ -248,8 +310,17 @@ func (r *Recurrent) direction(k int, reverse bool, x, h, c *tensor.Tensor) (out,
 		}
 		gi := gx.Narrow(0, t, 1).Reshape(batch, r.Mode.gates()*hid)
 		gh := tensor.Linear(h, r.WHH[k], bhh, device.UnaryIdentity, 0)
-		h, c = r.Mode.step(gi, gh, h, c)
-		hsOut[t] = h
+		h2, c2 := r.Mode.step(gi, gh, h, c)
+		if valid == nil {
+			h, c = h2, c2
+			hsOut[t] = h
+			continue
+		}
+		hsOut[t] = tensor.Where(valid[t], h2, zero)
+		h = tensor.Where(valid[t], h2, h)
+		if c != nil {
+			c = tensor.Where(valid[t], c2, c)
+		}
 	}
 	return tensor.Stack(0, hsOut...), h, c
 }

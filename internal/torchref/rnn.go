@@ -21,6 +21,7 @@ type rnnCase struct {
 	Bidirectional bool
 	BatchFirst    bool `json:"batch_first"`
 	States        bool
+	Lengths       []int
 	X             []float32
 	XShape        []int `json:"x_shape"`
 	Weights       map[string][]float32
@@ -42,13 +43,15 @@ const rnnTol = 1e-5
 // rnn_reference.py did, loads PyTorch's weights into them by name, runs
 // forward and backward on dev and compares the outputs, the final states
 // and the gradients of the input, the initial states and every weight
-// with PyTorch's; then the same for nn.RNNCell, nn.LSTMCell and
-// nn.GRUCell stepped over a sequence.
+// with PyTorch's; then the same for padded batches (ForwardPadded against
+// pack_padded_sequence and pad_packed_sequence) and for nn.RNNCell,
+// nn.LSTMCell and nn.GRUCell stepped over a sequence.
 func CheckRecurrent(t *testing.T, dev device.Device) {
 	var ref struct {
 		T, B, I, H int
 		Cases      []rnnCase
 		Cells      []cellCase
+		Padded     []rnnCase
 	}
 	if err := json.Unmarshal(rnnJSON, &ref); err != nil {
 		t.Fatal(err)
@@ -59,8 +62,14 @@ func CheckRecurrent(t *testing.T, dev device.Device) {
 			tensor.Tidy(func() { checkRecurrentCase(t, dev, ref.I, ref.H, c) })
 		})
 	}
-	if len(ref.Cells) == 0 {
-		t.Fatal("rnn_reference.json holds no cells")
+	for _, c := range ref.Padded {
+		name := fmt.Sprintf("padded/%s/lengths=%v/layers=%d/bi=%v/batch_first=%v/states=%v", c.Mode, c.Lengths, c.Layers, c.Bidirectional, c.BatchFirst, c.States)
+		t.Run(name, func(t *testing.T) {
+			tensor.Tidy(func() { checkRecurrentCase(t, dev, ref.I, ref.H, c) })
+		})
+	}
+	if len(ref.Cells) == 0 || len(ref.Padded) == 0 {
+		t.Fatal("rnn_reference.json holds no cells or padded batches")
 	}
 	for _, c := range ref.Cells {
 		name := fmt.Sprintf("cell/%s/unbatched=%v/states=%v", c.Mode, c.Unbatched, c.States)
@@ -192,7 +201,12 @@ func checkRecurrentCase(t *testing.T, dev device.Device, in, hid int, c rnnCase)
 			c0 = tensor.FromSlice(dev, c.C0, stateShape...).SetRequiresGrad(true)
 		}
 	}
-	out, hn, cn := m.ForwardState(x, h0, c0)
+	var out, hn, cn *tensor.Tensor
+	if c.Lengths != nil {
+		out, hn, cn = m.ForwardPadded(x, c.Lengths, h0, c0)
+	} else {
+		out, hn, cn = m.ForwardState(x, h0, c0)
+	}
 	loss := out.Mul(tensor.FromSlice(dev, c.G, out.Shape()...)).Sum().Add(hn.Mul(tensor.FromSlice(dev, c.GH, hn.Shape()...)).Sum())
 	if cn != nil {
 		loss = loss.Add(cn.Mul(tensor.FromSlice(dev, c.GC, cn.Shape()...)).Sum())
