@@ -49,8 +49,8 @@ type Case struct {
 
 // Spec is what a case computes, in terms any engine can reproduce.
 type Spec struct {
-	// Op is "gemm", "conv2d", "pool", "softmax-ce", "add", "train" or
-	// "epoch".
+	// Op is "gemm", "conv2d", "pool", "softmax-ce", "add", "embedding",
+	// "train" or "epoch".
 	Op string
 	// GEMM: C[M,N] = op(A)·op(B) over K.
 	M, N, K        int  `json:",omitempty"`
@@ -62,13 +62,20 @@ type Spec struct {
 	Pass string               `json:",omitempty"`
 	// Softmax cross-entropy: rows and classes; add: elements.
 	Batch, Classes, Elements int `json:",omitempty"`
+	// Embedding: a table of Vocab rows of Dim, looked up at indices of
+	// Shape (drawn uniformly, repeats allowed), forward and the backward
+	// pass to the table's dense gradient for a given output gradient.
+	Vocab, Dim int `json:",omitempty"`
 	// Training: the model ("mlp": 784-512 ReLU-10 with RMSprop lr 1e-3,
 	// rho 0.9, eps 1e-7; "cnn": conv32-ReLU-maxpool, conv64-ReLU-maxpool,
-	// 128 ReLU, 10 with Adam lr 1e-3, Glorot-uniform weights), and the
-	// input shape of a step (an epoch: 60,000 MNIST images in batches of
-	// 128, shuffled).
-	Model string `json:",omitempty"`
-	Shape []int  `json:",omitempty"`
+	// 128 ReLU, 10 with Adam lr 1e-3, Glorot-uniform weights; "lstm": a
+	// one-layer LSTM of Hidden units, batch first, its last hidden state
+	// into Linear(Hidden, 10), cross-entropy, Adam lr 1e-3), and the input
+	// shape of a step ([batch, steps, features] for the LSTM; an epoch:
+	// 60,000 MNIST images in batches of 128, shuffled).
+	Model  string `json:",omitempty"`
+	Shape  []int  `json:",omitempty"`
+	Hidden int    `json:",omitempty"`
 }
 
 // CaseInfo is a case as `vkbench -cases` lists it: everything but the

@@ -61,12 +61,81 @@ func Suite(quick bool) []Case {
 		n = 1 << 20
 	}
 	cs = append(cs, elementwiseCase(n))
+	if quick {
+		cs = append(cs, embeddingCase(10000, 64, []int{32, 16}))
+	} else {
+		cs = append(cs, embeddingCase(50000, 256, []int{64, 32}))
+	}
 	cs = append(cs, trainCase("mlp step (batch 128)", "mlp", mlp, []int{128, 784}))
-	if !quick {
+	if quick {
+		cs = append(cs, lstmCase(16, 64, 8, 32))
+	} else {
 		cs = append(cs, trainCase("cnn step (batch 128)", "cnn", cnn, []int{128, 1, 28, 28}))
+		cs = append(cs, lstmCase(64, 256, 32, 128))
 		cs = append(cs, epochCase())
 	}
 	return cs
+}
+
+// embeddingCase is an embedding lookup and its backward pass to the
+// table's dense gradient, in rows looked up per second.
+func embeddingCase(vocab, dim int, shape []int) Case {
+	n := device.NumElements(shape)
+	return Case{Group: "embedding", Name: fmt.Sprintf("%d lookups of %dx%d, fwd+bwd", n, vocab, dim), Work: float64(n), Unit: "Mrows/s", Scale: 1e6, WallClock: true,
+		Spec: Spec{Op: "embedding", Vocab: vocab, Dim: dim, Shape: shape},
+		Setup: func(d device.Device) (func(), func()) {
+			r := rand.New(rand.NewPCG(1, 2))
+			idx := make([]float32, n)
+			for i := range idx {
+				idx[i] = float32(r.IntN(vocab))
+			}
+			var w, ix, g *tensor.Tensor
+			tensor.Tidy(func() {
+				w = tensor.Keep(tensor.RandNormal(d, 1, 0, 1, vocab, dim)).SetRequiresGrad(true)
+				ix = tensor.Keep(tensor.FromSlice(d, idx, shape...))
+				g = tensor.Keep(tensor.RandNormal(d, 2, 0, 1, append(shape, dim)...))
+			})
+			run := func() {
+				tensor.Tidy(func() {
+					tensor.Embedding(ix, w, -1).BackwardWithGrad(g)
+					w.ZeroGrad()
+				})
+			}
+			return run, func() { w.Release(); ix.Release(); g.Release() }
+		}}
+}
+
+// lstmModel is the "lstm" training recipe: an LSTM read to its last hidden
+// state, then a linear classifier.
+type lstmModel struct {
+	lstm *nn.Recurrent
+	fc   *nn.Linear
+}
+
+func (m *lstmModel) Forward(x *tensor.Tensor) *tensor.Tensor {
+	_, hn, _ := m.lstm.ForwardState(x, nil, nil)
+	return m.fc.Forward(hn.Reshape(x.Dim(0), -1))
+}
+
+func (m *lstmModel) Params() []nn.Param {
+	return append(nn.Prefixed("lstm", m.lstm), nn.Prefixed("fc", m.fc)...)
+}
+
+func (m *lstmModel) SetTraining(training bool) { m.lstm.SetTraining(training) }
+
+// lstmCase is one training step of the "lstm" recipe on [batch, steps,
+// features] inputs, in samples/s.
+func lstmCase(batch, hidden, steps, features int) Case {
+	c := trainCase(fmt.Sprintf("lstm step (batch %d, hidden %d, %d steps)", batch, hidden, steps), "lstm", func(d device.Device) (nn.Module, nn.Optimizer) {
+		nn.ManualSeed(1)
+		m := &lstmModel{
+			lstm: nn.NewLSTM(d, nn.RNNConfig{InputSize: features, HiddenSize: hidden, BatchFirst: true}),
+			fc:   nn.NewLinear(d, hidden, 10),
+		}
+		return m, nn.NewAdam(m.Params(), nn.AdamConfig{LR: 1e-3})
+	}, []int{batch, steps, features})
+	c.Spec.Hidden = hidden
+	return c
 }
 
 func conv(n, c, hw, out int) device.Conv2dParams {
