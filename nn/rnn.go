@@ -335,10 +335,7 @@ func (m RNNMode) step(gi, gh, h, c *tensor.Tensor) (*tensor.Tensor, *tensor.Tens
 	case RNNReLU:
 		return gi.Add(gh).ReLU(), nil
 	case LSTM:
-		g := gi.Add(gh).Chunk(4, 1)
-		ig, fg, gg, og := g[0].Sigmoid(), g[1].Sigmoid(), g[2].Tanh(), g[3].Sigmoid()
-		c = fg.Mul(c).Add(ig.Mul(gg))
-		return og.Mul(c.Tanh()), c
+		return tensor.LSTMCell(gi, gh, c) // the gates in one fused op
 	case GRU:
 		a, b := gi.Chunk(3, 1), gh.Chunk(3, 1)
 		rg := a[0].Add(b[0]).Sigmoid()

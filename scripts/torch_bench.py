@@ -25,6 +25,7 @@ import gzip
 import json
 import os
 import platform
+import re
 import socket
 import statistics
 import struct
@@ -39,6 +40,7 @@ def parse_args(argv):
     ap.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     ap.add_argument("--tf32", action="store_true", help="on CUDA, also run with TF32 allowed (a second column)")
     ap.add_argument("--groups", default="", help="only these case groups (comma-separated)")
+    ap.add_argument("--run", default="", help="only the cases whose name matches this regular expression (as vkbench -run)")
     ap.add_argument("--reps", type=int, default=5, help="timed runs per case, at least")
     ap.add_argument("--max-reps", type=int, default=50)
     ap.add_argument("--min-time", type=float, default=1.0, help="seconds each case runs for, at least")
@@ -62,6 +64,21 @@ def read_idx(path):
     dims = magic & 0xFF
     sizes = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
     return sizes, data[4 + 4 * dims:]
+
+
+def LSTMClassifier(torch, features, hidden):
+    """The "lstm" recipe: a one-layer LSTM, batch first, its last hidden
+    state into Linear(hidden, 10)."""
+    class M(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = torch.nn.LSTM(features, hidden, batch_first=True)
+            self.fc = torch.nn.Linear(hidden, 10)
+
+        def forward(self, x):
+            _, (h, _) = self.lstm(x)
+            return self.fc(h[-1])
+    return M()
 
 
 class Runner:
@@ -134,9 +151,22 @@ class Runner:
         c = self.torch.empty_like(a)
         return lambda: self.torch.add(a, b, out=c)
 
-    def model(self, name):
+    def setup_embedding(self, s):
+        F = self.torch.nn.functional
+        w = self.randn(s["Vocab"], s["Dim"]).requires_grad_(True)
+        idx = self.torch.randint(s["Vocab"], tuple(s["Shape"]), device=self.dev)
+        g = self.randn(*s["Shape"], s["Dim"])
+
+        def run():
+            self.torch.autograd.grad(F.embedding(idx, w), w, g)
+        return run
+
+    def model(self, name, spec=None):
         torch, nn = self.torch, self.torch.nn
         torch.manual_seed(1)
+        if name == "lstm":
+            m = LSTMClassifier(torch, spec["Shape"][2], spec["Hidden"]).to(self.dev)
+            return m, torch.optim.Adam(m.parameters(), lr=1e-3)
         if name == "mlp":
             m = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10))
         elif name == "cnn":
@@ -164,7 +194,7 @@ class Runner:
         opt.step()
 
     def setup_train(self, s):
-        m, opt = self.model(s["Model"])
+        m, opt = self.model(s["Model"], s)
         shape = s["Shape"]
         x = self.torch.rand(*shape, device=self.dev)
         y = (self.torch.arange(shape[0], device=self.dev) % 10).long()
@@ -226,6 +256,8 @@ def main(argv):
     if args.groups:
         keep = {g.strip() for g in args.groups.split(",")}
         cases = [c for c in cases if c["Group"] in keep]
+    if args.run:
+        cases = [c for c in cases if re.search(args.run, c["Name"])]
     r = Runner(args, torch)
     if r.cuda:
         if not torch.cuda.is_available():

@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ import (
 
 type config struct {
 	devices, jsonPath, mdPath, plotPath, groups string
-	from, casesPath                             string
+	from, casesPath, match                      string
 	quick, noFirstRun                           bool
 	reps                                        int
 }
@@ -68,6 +69,7 @@ func parseArgs(args []string, stderr io.Writer) (config, string, error) {
 	fs.StringVar(&c.mdPath, "md", "", "write the table as Markdown to this .md file")
 	fs.StringVar(&c.plotPath, "plot", "", "plot GFLOP/s against n for the square GEMMs into this .svg or .png file")
 	fs.StringVar(&c.groups, "groups", "", "only these case groups (comma-separated: "+strings.Join(groupNames(), ", ")+")")
+	fs.StringVar(&c.match, "run", "", "only the cases whose name matches this regular expression (with -groups: the cases of those groups that match)")
 	fs.IntVar(&c.reps, "reps", 0, "timed runs per case (default 3 with -quick, else at least 5 and 1 s)")
 	fs.BoolVar(&c.noFirstRun, "no-first-run", false, "skip the first-result measurement (it starts new processes)")
 	fs.StringVar(&c.from, "from", "", "render the reports of earlier -json files instead of running (comma-separated: one table of all their columns, such as vkgrad's and scripts/torch_bench.py's)")
@@ -113,6 +115,13 @@ func (c config) check() error {
 		}
 		if c.plotPath != "" && c.from == "" && !slices.Contains(asked, "gemm") {
 			checks = append(checks, fmt.Errorf("-plot %s draws the square GEMMs, which -groups %s leaves out", c.plotPath, c.groups))
+		}
+	}
+	if c.match != "" {
+		if _, err := regexp.Compile(c.match); err != nil {
+			checks = append(checks, fmt.Errorf("-run %q: %v", c.match, err))
+		} else if c.from == "" && len(selectCases(c)) == 0 {
+			checks = append(checks, fmt.Errorf("-run %q: no case of the %s suite matches", c.match, map[bool]string{true: "quick", false: "full"}[c.quick]))
 		}
 	}
 	for _, d := range strings.Split(c.devices, ",") {
@@ -293,19 +302,20 @@ func writeReports(c config, rep *bench.Report, w io.Writer) error {
 	return nil
 }
 
-// selectCases is the suite, quick or full, limited to -groups.
+// selectCases is the suite, quick or full, limited to -groups and -run (a
+// valid regular expression, as check makes sure).
 func selectCases(c config) []bench.Case {
-	cases := bench.Suite(c.quick)
-	if c.groups == "" {
-		return cases
-	}
 	keep := map[string]bool{}
 	for _, g := range strings.Split(c.groups, ",") {
 		keep[strings.TrimSpace(g)] = true
 	}
+	var match *regexp.Regexp
+	if c.match != "" {
+		match = regexp.MustCompile(c.match)
+	}
 	var sel []bench.Case
-	for _, cs := range cases {
-		if keep[cs.Group] {
+	for _, cs := range bench.Suite(c.quick) {
+		if (c.groups == "" || keep[cs.Group]) && (match == nil || match.MatchString(cs.Name)) {
 			sel = append(sel, cs)
 		}
 	}

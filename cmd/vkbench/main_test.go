@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -56,6 +57,9 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"-plot", filepath.Join(dir, "p.svg"), "-groups", "train"}, "draws the square GEMMs, which -groups train leaves out"},
 		{[]string{"-from", filepath.Join(dir, "none.json")}, "no such file or directory"},
 		{[]string{"-devices", "cpu,,gonum"}, "an empty device name"},
+		{[]string{"-run", "lstm("}, `-run "lstm(": error parsing regexp`},
+		{[]string{"-run", "^nosuch", "-quick"}, `-run "^nosuch": no case of the quick suite matches`},
+		{[]string{"-run", "lstm", "-groups", "gemm"}, `-run "lstm": no case of the full suite matches`},
 		{[]string{"-quick", "now"}, `unexpected argument "now"`},
 	}
 	for _, tc := range tests {
@@ -64,6 +68,27 @@ func TestBadFlags(t *testing.T) {
 		msg := stderr.String()
 		if code != 1 || !strings.HasPrefix(msg, "vkbench: ") || strings.Count(msg, "\n") != 1 || !strings.Contains(msg, tc.want) || stdout.Len() != 0 {
 			t.Errorf("%q: status %d, stderr %q, stdout %q; want status 1 and one line with %q", tc.args, code, msg, stdout.String(), tc.want)
+		}
+	}
+}
+
+// -run keeps the cases whose name matches, within -groups.
+func TestSelectCasesRun(t *testing.T) {
+	tests := []struct {
+		c    config
+		want []string
+	}{
+		{config{quick: true, match: "^lstm"}, []string{"lstm step (batch 16, hidden 64, 8 steps)"}},
+		{config{quick: true, match: "step", groups: "train"}, []string{"mlp step (batch 128)", "lstm step (batch 16, hidden 64, 8 steps)"}},
+		{config{quick: true, match: "lookups", groups: "embedding,gemm"}, []string{"512 lookups of 10000x64, fwd+bwd"}},
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, cs := range selectCases(tc.c) {
+			got = append(got, cs.Name)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%+v: got %q, want %q", tc.c, got, tc.want)
 		}
 	}
 }

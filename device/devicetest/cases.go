@@ -108,6 +108,7 @@ func Cases() []Case {
 	cs = append(cs, reduceCases()...)
 	cs = append(cs, softmaxCases()...)
 	cs = append(cs, indexCases()...)
+	cs = append(cs, recurrentCases()...)
 	cs = append(cs, gemmCases()...)
 	cs = append(cs, generatorCases()...)
 	cs = append(cs, optimizerCases()...)

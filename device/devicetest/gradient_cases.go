@@ -173,6 +173,17 @@ func GradCases(dev device.Device) []GradCase {
 			v, _ := x.TopK(2, 0, false)
 			return v.Tanh()
 		})},
+		// The fused LSTM step with a transposed gh, both outputs used;
+		// two steps, the second from the first's cell state.
+		{"LSTMCell", [][]int{{3, 8}, {8, 3}, {3, 2}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			h, c := tensor.LSTMCell(xs[0], xs[1].T(), xs[2])
+			return h.Mul(c.Tanh()).Add(c)
+		}},
+		{"LSTMCellTwoSteps", [][]int{{2, 4}, {2, 4}, {2, 1}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			h1, c1 := tensor.LSTMCell(xs[0], xs[1], xs[2])
+			h2, c2 := tensor.LSTMCell(xs[0].Mul(h1.Expand(2, 4)), xs[1], c1)
+			return h2.Add(h1).Mul(c2)
+		}},
 		{"Chain", [][]int{{4, 3}, {3, 2}}, nil, two(func(a, b *tensor.Tensor) *tensor.Tensor {
 			return a.MatMul(b).Tanh().Sum(1).Mul(a.Sum(1)).Softmax(0)
 		})},
