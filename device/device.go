@@ -3,10 +3,10 @@
 //
 // A Device owns memory (Buffers of float32) and runs an op set on it: GEMM,
 // elementwise, reductions, softmax and losses, convolution, pooling, random
-// numbers, fused optimizer steps, index ops and fused recurrent cells. The
-// op set is split into small interfaces, one file each, so a backend author
-// sees what is left to write and a reader finds an op family in one place;
-// Device embeds them all.
+// numbers, fused optimizer steps, index ops, fused recurrent cells and
+// normalisation. The op set is split into small interfaces, one file each,
+// so a backend author sees what is left to write and a reader finds an op
+// family in one place; Device embeds them all.
 //
 // Backends register themselves with Register (as database/sql drivers do),
 // so this package imports none of them; Open chooses one by name. The CPU
@@ -56,6 +56,7 @@ type Device interface {
 	Optimizers
 	Indexing
 	Recurrent
+	Normalization
 }
 
 // Buffer is a block of float32 storage that belongs to one Device. Only the

@@ -124,6 +124,14 @@ func TestTorchIndexing(t *testing.T) {
 	}
 }
 
+// TestTorchNorms replays PyTorch's layer_norm, forward and backward, on
+// every Vulkan device.
+func TestTorchNorms(t *testing.T) {
+	for _, nd := range testDevices(t) {
+		t.Run(nd.name, func(t *testing.T) { torchref.CheckNorms(t, nd.d) })
+	}
+}
+
 // TestTorchBatchNormFile loads a PyTorch BatchNorm state_dict (with its
 // I64 num_batches_tracked) on every Vulkan device.
 func TestTorchBatchNormFile(t *testing.T) {

@@ -10,3 +10,5 @@ import (
 // TestTorchIndexing replays PyTorch's Embedding, IndexSelect, Gather,
 // Scatter, ScatterAdd and one_hot forward and backward on the CPU.
 func TestTorchIndexing(t *testing.T) { torchref.CheckIndexing(t, cpu.New()) }
+
+func TestTorchNorms(t *testing.T) { torchref.CheckNorms(t, cpu.New()) }

@@ -109,6 +109,7 @@ func Cases() []Case {
 	cs = append(cs, softmaxCases()...)
 	cs = append(cs, indexCases()...)
 	cs = append(cs, recurrentCases()...)
+	cs = append(cs, normCases()...)
 	cs = append(cs, gemmCases()...)
 	cs = append(cs, generatorCases()...)
 	cs = append(cs, optimizerCases()...)

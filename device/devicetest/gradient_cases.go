@@ -173,6 +173,20 @@ func GradCases(dev device.Device) []GradCase {
 			v, _ := x.TopK(2, 0, false)
 			return v.Tanh()
 		})},
+		// LayerNorm over the last axis with weight and bias, over the last
+		// two with a weight, with neither, with a bias only.
+		{"LayerNorm", [][]int{{3, 5}, {5}, {5}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			return tensor.LayerNorm(xs[0], []int{5}, xs[1], xs[2], 1e-5).Tanh()
+		}},
+		{"LayerNorm2D", [][]int{{2, 3, 4}, {3, 4}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			return tensor.LayerNorm(xs[0], []int{3, 4}, xs[1], nil, 1e-5).Tanh()
+		}},
+		{"LayerNormPlain", [][]int{{4, 6}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			return tensor.LayerNorm(x, []int{6}, nil, nil, 1e-5).Tanh()
+		})},
+		{"LayerNormBias", [][]int{{2, 3}, {3}}, nil, two(func(x, b *tensor.Tensor) *tensor.Tensor {
+			return tensor.LayerNorm(x, []int{3}, nil, b, 1e-5).Tanh()
+		})},
 		// The fused LSTM step with a transposed gh, both outputs used;
 		// two steps, the second from the first's cell state.
 		{"LSTMCell", [][]int{{3, 8}, {8, 3}, {3, 2}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
