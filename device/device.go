@@ -3,8 +3,8 @@
 //
 // A Device owns memory (Buffers of float32) and runs an op set on it: GEMM,
 // elementwise, reductions, softmax and losses, convolution, pooling, random
-// numbers, fused optimizer steps, index ops, fused recurrent cells and
-// normalisation. The op set is split into small interfaces, one file each,
+// numbers, fused optimizer steps, index ops, fused recurrent cells,
+// normalisation and fused attention. The op set is split into small interfaces, one file each,
 // so a backend author sees what is left to write and a reader finds an op
 // family in one place; Device embeds them all.
 //
@@ -57,6 +57,7 @@ type Device interface {
 	Indexing
 	Recurrent
 	Normalization
+	Attention
 }
 
 // Buffer is a block of float32 storage that belongs to one Device. Only the

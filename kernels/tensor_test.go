@@ -132,6 +132,14 @@ func TestTorchNorms(t *testing.T) {
 	}
 }
 
+// TestTorchAttention replays PyTorch's attention, MultiheadAttention and
+// Transformer encoder layers, forward and backward, on every Vulkan device.
+func TestTorchAttention(t *testing.T) {
+	for _, nd := range testDevices(t) {
+		t.Run(nd.name, func(t *testing.T) { torchref.CheckAttention(t, nd.d) })
+	}
+}
+
 // TestTorchBatchNormFile loads a PyTorch BatchNorm state_dict (with its
 // I64 num_batches_tracked) on every Vulkan device.
 func TestTorchBatchNormFile(t *testing.T) {

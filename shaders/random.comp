@@ -15,27 +15,12 @@ layout(push_constant) uniform PC {
     float p0, p1;
 } pc;
 
-uvec4 philox(uvec2 key, uvec2 ctr) {
-    uvec4 c = uvec4(ctr, 0u, 0u);
-    for (int r = 0; r < 10; ++r) {
-        uint hi0, lo0, hi1, lo1;
-        umulExtended(0xD2511F53u, c.x, hi0, lo0);
-        umulExtended(0xCD9E8D57u, c.z, hi1, lo1);
-        c = uvec4(hi1 ^ c.y ^ key.x, lo1, hi0 ^ c.w ^ key.y, lo0);
-        key += uvec2(0x9E3779B9u, 0xBB67AE85u);
-    }
-    return c;
-}
-
-float unit(uint x) { return float(x >> 8) * (1.0 / 16777216.0); }
-float openUnit(uint x) { return (float(x >> 8) + 0.5) * (1.0 / 16777216.0); }
+#include "philox.glsl"
 
 void main() {
     uint i = flatIndex();
     if (i >= pc.n) return;
-    uint lo = pc.offLo + i;
-    uint hi = pc.offHi + (lo < i ? 1u : 0u);
-    uvec4 b = philox(uvec2(pc.seedLo, pc.seedHi), uvec2(lo, hi));
+    uvec4 b = draw(uvec2(pc.seedLo, pc.seedHi), uvec2(pc.offLo, pc.offHi), i);
     float v;
     if (MODE == 0u) {
         v = pc.p0 + (pc.p1 - pc.p0) * unit(b.x);

@@ -12,3 +12,5 @@ import (
 func TestTorchIndexing(t *testing.T) { torchref.CheckIndexing(t, cpu.New()) }
 
 func TestTorchNorms(t *testing.T) { torchref.CheckNorms(t, cpu.New()) }
+
+func TestTorchAttention(t *testing.T) { torchref.CheckAttention(t, cpu.New()) }

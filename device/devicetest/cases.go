@@ -110,6 +110,7 @@ func Cases() []Case {
 	cs = append(cs, indexCases()...)
 	cs = append(cs, recurrentCases()...)
 	cs = append(cs, normCases()...)
+	cs = append(cs, attentionCases()...)
 	cs = append(cs, gemmCases()...)
 	cs = append(cs, generatorCases()...)
 	cs = append(cs, optimizerCases()...)

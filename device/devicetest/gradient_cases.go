@@ -187,6 +187,18 @@ func GradCases(dev device.Device) []GradCase {
 		{"LayerNormBias", [][]int{{2, 3}, {3}}, nil, two(func(x, b *tensor.Tensor) *tensor.Tensor {
 			return tensor.LayerNorm(x, []int{3}, nil, b, 1e-5).Tanh()
 		})},
+		// Attention: plain over a batch and heads, causal with an additive
+		// mask broadcast over the batch, D ≠ DV, more keys than queries.
+		{"ScaledDotProductAttention", [][]int{{2, 3, 4}, {2, 5, 4}, {2, 5, 3}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			return tensor.ScaledDotProductAttention(xs[0], xs[1], xs[2], tensor.AttentionOptions{}).Tanh()
+		}},
+		{"ScaledDotProductAttentionCausalMask", [][]int{{2, 2, 4, 3}, {2, 2, 4, 3}, {2, 2, 4, 2}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			mask := tensor.FromSlice(dev, []float32{0, 0.5, 0, 0, -1, 0, 0, 0, 0, 0, 0.25, 0, 0, 0, 0, 2}, 4, 4)
+			return tensor.ScaledDotProductAttention(xs[0], xs[1], xs[2], tensor.AttentionOptions{Causal: true, Mask: mask, Scale: 0.7}).Tanh()
+		}},
+		{"ScaledDotProductAttentionDropout", [][]int{{1, 4, 3}, {1, 6, 3}, {1, 6, 3}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			return tensor.ScaledDotProductAttention(xs[0], xs[1], xs[2], tensor.AttentionOptions{DropoutP: 0.3, Seed: 5}).Tanh()
+		}},
 		// The fused LSTM step with a transposed gh, both outputs used;
 		// two steps, the second from the first's cell state.
 		{"LSTMCell", [][]int{{3, 8}, {8, 3}, {3, 2}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
