@@ -140,6 +140,14 @@ func TestTorchAttention(t *testing.T) {
 	}
 }
 
+// TestTorchConvTranspose replays PyTorch's conv_transpose2d, forward and
+// backward, on every Vulkan device.
+func TestTorchConvTranspose(t *testing.T) {
+	for _, nd := range testDevices(t) {
+		t.Run(nd.name, func(t *testing.T) { torchref.CheckConvTranspose(t, nd.d) })
+	}
+}
+
 // TestTorchBatchNormFile loads a PyTorch BatchNorm state_dict (with its
 // I64 num_batches_tracked) on every Vulkan device.
 func TestTorchBatchNormFile(t *testing.T) {

@@ -61,7 +61,9 @@ type options struct {
 	stride   [2]int
 	padding  [2]int
 	dilation [2]int
-	groups   int
+	// outputPadding is a transposed convolution's.
+	outputPadding [2]int
+	groups        int
 }
 
 func collect(opts []Option) options {
@@ -95,6 +97,11 @@ func Stride(s int) Option { return func(o *options) { o.stride = [2]int{s, s} } 
 
 // Padding sets a convolution's zero padding (both axes).
 func Padding(p int) Option { return func(o *options) { o.padding = [2]int{p, p} } }
+
+// OutputPadding adds rows and columns to one side of a transposed
+// convolution's output (both axes; smaller than the stride or the
+// dilation), PyTorch's output_padding.
+func OutputPadding(p int) Option { return func(o *options) { o.outputPadding = [2]int{p, p} } }
 
 // Dilation sets a convolution's dilation (both axes).
 func Dilation(d int) Option { return func(o *options) { o.dilation = [2]int{d, d} } }

@@ -14,3 +14,5 @@ func TestTorchIndexing(t *testing.T) { torchref.CheckIndexing(t, cpu.New()) }
 func TestTorchNorms(t *testing.T) { torchref.CheckNorms(t, cpu.New()) }
 
 func TestTorchAttention(t *testing.T) { torchref.CheckAttention(t, cpu.New()) }
+
+func TestTorchConvTranspose(t *testing.T) { torchref.CheckConvTranspose(t, cpu.New()) }

@@ -173,6 +173,14 @@ func GradCases(dev device.Device) []GradCase {
 			v, _ := x.TopK(2, 0, false)
 			return v.Tanh()
 		})},
+		// ConvTranspose2d: stride 2 with output padding and a bias;
+		// padding, dilation and groups.
+		{"ConvTranspose2d", [][]int{{2, 3, 3, 3}, {3, 2, 3, 3}, {2}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			return tensor.ConvTranspose2d(xs[0], xs[1], xs[2], tensor.ConvTranspose2dOptions{Stride: [2]int{2, 2}, Padding: [2]int{1, 0}, OutputPadding: [2]int{1, 1}})
+		}},
+		{"ConvTranspose2dDilationGroups", [][]int{{1, 4, 3, 4}, {4, 1, 2, 3}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			return tensor.ConvTranspose2d(xs[0], xs[1], nil, tensor.ConvTranspose2dOptions{Stride: [2]int{1, 2}, Padding: [2]int{1, 1}, Dilation: [2]int{2, 1}, Groups: 2})
+		}},
 		// LayerNorm over the last axis with weight and bias, over the last
 		// two with a weight, with neither, with a bias only.
 		{"LayerNorm", [][]int{{3, 5}, {5}, {5}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
