@@ -50,7 +50,7 @@ type Case struct {
 // Spec is what a case computes, in terms any engine can reproduce.
 type Spec struct {
 	// Op is "gemm", "conv2d", "pool", "softmax-ce", "add", "embedding",
-	// "train" or "epoch".
+	// "attention", "train" or "epoch".
 	Op string
 	// GEMM: C[M,N] = op(A)·op(B) over K.
 	M, N, K        int  `json:",omitempty"`
@@ -66,16 +66,27 @@ type Spec struct {
 	// Shape (drawn uniformly, repeats allowed), forward and the backward
 	// pass to the table's dense gradient for a given output gradient.
 	Vocab, Dim int `json:",omitempty"`
+	// Attention: scaled dot-product attention over Shape [batch, heads,
+	// tokens, head size] (queries, keys and values alike, standard normal),
+	// Causal or not, forward and backward to q, k and v for a standard
+	// normal output gradient; its work is counted as 3.5 times the
+	// forward's 4·batch·heads·tokens²·head size.
+	Causal bool `json:",omitempty"`
 	// Training: the model ("mlp": 784-512 ReLU-10 with RMSprop lr 1e-3,
 	// rho 0.9, eps 1e-7; "cnn": conv32-ReLU-maxpool, conv64-ReLU-maxpool,
 	// 128 ReLU, 10 with Adam lr 1e-3, Glorot-uniform weights; "lstm": a
 	// one-layer LSTM of Hidden units, batch first, its last hidden state
-	// into Linear(Hidden, 10), cross-entropy, Adam lr 1e-3), and the input
-	// shape of a step ([batch, steps, features] for the LSTM; an epoch:
-	// 60,000 MNIST images in batches of 128, shuffled).
+	// into Linear(Hidden, 10), cross-entropy, Adam lr 1e-3; "transformer":
+	// one post-norm TransformerEncoderLayer of d_model Shape[2], Heads
+	// heads, feed-forward Hidden, relu, no dropout, batch first, the
+	// tokens' mean into Linear(d_model, 10), cross-entropy, Adam lr 1e-3),
+	// and the input shape of a step ([batch, steps, features] for the LSTM
+	// and the Transformer; an epoch: 60,000 MNIST images in batches of 128,
+	// shuffled).
 	Model  string `json:",omitempty"`
 	Shape  []int  `json:",omitempty"`
 	Hidden int    `json:",omitempty"`
+	Heads  int    `json:",omitempty"`
 }
 
 // CaseInfo is a case as `vkbench -cases` lists it: everything but the

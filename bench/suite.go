@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/blas"
@@ -66,12 +67,17 @@ func Suite(quick bool) []Case {
 	} else {
 		cs = append(cs, embeddingCase(50000, 256, []int{64, 32}))
 	}
+	if quick {
+		cs = append(cs, attentionCase([]int{4, 2, 64, 32}, true))
+	} else {
+		cs = append(cs, attentionCase([]int{32, 4, 128, 64}, false), attentionCase([]int{32, 4, 128, 64}, true))
+	}
 	cs = append(cs, trainCase("mlp step (batch 128)", "mlp", mlp, []int{128, 784}))
 	if quick {
-		cs = append(cs, lstmCase(16, 64, 8, 32))
+		cs = append(cs, lstmCase(16, 64, 8, 32), transformerCase(4, 32, 64, 2, 128))
 	} else {
 		cs = append(cs, trainCase("cnn step (batch 128)", "cnn", cnn, []int{128, 1, 28, 28}))
-		cs = append(cs, lstmCase(64, 256, 32, 128))
+		cs = append(cs, lstmCase(64, 256, 32, 128), transformerCase(32, 128, 256, 4, 1024))
 		cs = append(cs, epochCase())
 	}
 	return cs
@@ -135,6 +141,61 @@ func lstmCase(batch, hidden, steps, features int) Case {
 		return m, nn.NewAdam(m.Params(), nn.AdamConfig{LR: 1e-3})
 	}, []int{batch, steps, features})
 	c.Spec.Hidden = hidden
+	return c
+}
+
+// attentionCase is fused attention forward and backward over shape
+// [batch, heads, tokens, head size], in GFLOP/s (3.5 times the forward's
+// 4·B·H·L²·D, the usual count).
+func attentionCase(shape []int, causal bool) Case {
+	b, h, l, dh := shape[0], shape[1], shape[2], shape[3]
+	name := fmt.Sprintf("sdpa fwd+bwd %dx%d heads, %d tokens, d %d", b, h, l, dh)
+	if causal {
+		name += ", causal"
+	}
+	return Case{Group: "attention", Name: name, Work: 3.5 * 4 * float64(b*h*l*l*dh), Unit: "GFLOP/s", Scale: 1e9,
+		Spec: Spec{Op: "attention", Shape: shape, Causal: causal},
+		Setup: func(d device.Device) (func(), func()) {
+			n := b * h * l * dh
+			p := device.AttentionParams{Batch: b * h, L: l, S: l, D: dh, DV: dh, Scale: float32(1 / math.Sqrt(float64(dh))), Causal: causal}
+			// q, k, v, out, lse, dout, dq, dk, dv (standard normal draws)
+			bufs, free := buffers(d, n, n, n, n, b*h*l, n, n, n, n)
+			return func() {
+				d.Attention(p, bufs[3], bufs[4], bufs[0], bufs[1], bufs[2])
+				d.AttentionBackward(p, bufs[6], bufs[7], bufs[8], bufs[5], bufs[3], bufs[4], bufs[0], bufs[1], bufs[2])
+			}, free
+		}}
+}
+
+// encoderModel is the "transformer" training recipe: one encoder layer,
+// the tokens' mean, a linear classifier.
+type encoderModel struct {
+	layer *nn.TransformerEncoderLayer
+	fc    *nn.Linear
+}
+
+func (m *encoderModel) Forward(x *tensor.Tensor) *tensor.Tensor {
+	return m.fc.Forward(m.layer.Forward(x).Mean(1))
+}
+
+func (m *encoderModel) Params() []nn.Param {
+	return append(nn.Prefixed("layer", m.layer), nn.Prefixed("fc", m.fc)...)
+}
+
+func (m *encoderModel) SetTraining(training bool) { m.layer.SetTraining(training) }
+
+// transformerCase is one training step of the "transformer" recipe on
+// [batch, tokens, dModel] inputs, in samples/s.
+func transformerCase(batch, tokens, dModel, heads, ff int) Case {
+	c := trainCase(fmt.Sprintf("transformer layer step (batch %d, %d tokens, d %d, %d heads)", batch, tokens, dModel, heads), "transformer", func(d device.Device) (nn.Module, nn.Optimizer) {
+		nn.ManualSeed(1)
+		m := &encoderModel{
+			layer: nn.NewTransformerEncoderLayer(d, nn.TransformerConfig{DModel: dModel, NHead: heads, DimFeedforward: ff, BatchFirst: true}),
+			fc:    nn.NewLinear(d, dModel, 10),
+		}
+		return m, nn.NewAdam(m.Params(), nn.AdamConfig{LR: 1e-3})
+	}, []int{batch, tokens, dModel})
+	c.Spec.Hidden, c.Spec.Heads = ff, heads
 	return c
 }
 

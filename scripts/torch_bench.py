@@ -81,6 +81,20 @@ def LSTMClassifier(torch, features, hidden):
     return M()
 
 
+def EncoderClassifier(torch, d, heads, ff):
+    """The "transformer" recipe: one post-norm encoder layer (relu, no
+    dropout, batch first), the tokens' mean into Linear(d, 10)."""
+    class M(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.TransformerEncoderLayer(d, heads, dim_feedforward=ff, dropout=0.0, batch_first=True)
+            self.fc = torch.nn.Linear(d, 10)
+
+        def forward(self, x):
+            return self.fc(self.layer(x).mean(1))
+    return M()
+
+
 class Runner:
     def __init__(self, args, torch):
         self.args, self.torch = args, torch
@@ -161,11 +175,33 @@ class Runner:
             self.torch.autograd.grad(F.embedding(idx, w), w, g)
         return run
 
+    def setup_attention(self, s):
+        torch = self.torch
+        b, h, l, d = s["Shape"]
+        q, k, v = [self.randn(b, h, l, d).requires_grad_(True) for _ in range(3)]
+        g = self.randn(b, h, l, d)
+        causal = bool(s.get("Causal"))
+        sdpa = getattr(torch.nn.functional, "scaled_dot_product_attention", None)
+        mask = torch.ones(l, l, dtype=torch.bool, device=self.dev).triu(1)
+
+        def attend():
+            if sdpa is not None:  # PyTorch 2: its fused kernels
+                return sdpa(q, k, v, is_causal=causal)
+            scores = q @ k.transpose(-1, -2) / d ** 0.5
+            if causal:
+                scores = scores.masked_fill(mask, float("-inf"))
+            return scores.softmax(-1) @ v
+
+        return lambda: torch.autograd.grad(attend(), (q, k, v), g)
+
     def model(self, name, spec=None):
         torch, nn = self.torch, self.torch.nn
         torch.manual_seed(1)
         if name == "lstm":
             m = LSTMClassifier(torch, spec["Shape"][2], spec["Hidden"]).to(self.dev)
+            return m, torch.optim.Adam(m.parameters(), lr=1e-3)
+        if name == "transformer":
+            m = EncoderClassifier(torch, spec["Shape"][2], spec["Heads"], spec["Hidden"]).to(self.dev)
             return m, torch.optim.Adam(m.parameters(), lr=1e-3)
         if name == "mlp":
             m = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10))
