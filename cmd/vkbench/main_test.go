@@ -79,7 +79,7 @@ func TestSelectCasesRun(t *testing.T) {
 		want []string
 	}{
 		{config{quick: true, match: "^lstm"}, []string{"lstm step (batch 16, hidden 64, 8 steps)"}},
-		{config{quick: true, match: "step", groups: "train"}, []string{"mlp step (batch 128)", "lstm step (batch 16, hidden 64, 8 steps)"}},
+		{config{quick: true, match: "step", groups: "train"}, []string{"mlp step (batch 128)", "lstm step (batch 16, hidden 64, 8 steps)", "transformer layer step (batch 4, 32 tokens, d 64, 2 heads)"}},
 		{config{quick: true, match: "lookups", groups: "embedding,gemm"}, []string{"512 lookups of 10000x64, fwd+bwd"}},
 	}
 	for _, tc := range tests {
