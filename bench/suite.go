@@ -124,7 +124,7 @@ func (m *lstmModel) Forward(x *tensor.Tensor) *tensor.Tensor {
 }
 
 func (m *lstmModel) Params() []nn.Param {
-	return append(nn.Prefixed("lstm", m.lstm), nn.Prefixed("fc", m.fc)...)
+	return nn.ModuleDict{"lstm": m.lstm, "fc": m.fc}.Params()
 }
 
 func (m *lstmModel) SetTraining(training bool) { m.lstm.SetTraining(training) }
@@ -179,7 +179,7 @@ func (m *encoderModel) Forward(x *tensor.Tensor) *tensor.Tensor {
 }
 
 func (m *encoderModel) Params() []nn.Param {
-	return append(nn.Prefixed("layer", m.layer), nn.Prefixed("fc", m.fc)...)
+	return nn.ModuleDict{"layer": m.layer, "fc": m.fc}.Params()
 }
 
 func (m *encoderModel) SetTraining(training bool) { m.layer.SetTraining(training) }

@@ -63,10 +63,17 @@ func Trainable(ps []Param) []Param {
 	return out
 }
 
+// Parametrized is anything with named parameters: every Module, and the
+// containers ModuleList and ModuleDict.
+type Parametrized interface {
+	Params() []Param
+}
+
 // Prefixed returns m's params with prefix+"." in front of their names,
 // as PyTorch names the params of a submodule: a model made of parts lists
-// its Params as the parts' Prefixed ones.
-func Prefixed(prefix string, m Module) []Param {
+// its Params as the parts' Prefixed ones (ModuleDict does that in one
+// line).
+func Prefixed(prefix string, m Parametrized) []Param {
 	ps := m.Params()
 	out := make([]Param, len(ps))
 	for i, p := range ps {

@@ -93,8 +93,7 @@ type lm struct {
 }
 
 func (m *lm) params() []nn.Param {
-	ps := append(nn.Prefixed("emb", m.emb), nn.Prefixed("lstm", m.lstm)...)
-	return append(ps, nn.Prefixed("head", m.head)...)
+	return nn.ModuleDict{"emb": m.emb, "lstm": m.lstm, "head": m.head}.Params()
 }
 
 // run trains and samples; it returns the mean loss of the last -every

@@ -106,8 +106,7 @@ func newModel(dev device.Device, c config) *model {
 }
 
 func (m *model) params() []nn.Param {
-	ps := append(nn.Prefixed("emb", m.emb), nn.Prefixed("encoder", m.encoder)...)
-	return append(ps, nn.Prefixed("head", m.head)...)
+	return nn.ModuleDict{"emb": m.emb, "encoder": m.encoder, "head": m.head}.Params()
 }
 
 // embed is the encoder's input for digits x [batch, len].

@@ -112,7 +112,7 @@ func run(c config, w io.Writer) (*trained, error) {
 		fmt.Fprintf(w, "corpus: %d sentences, %d words, vocabulary %d; %d (centre, context) pairs, window %d, %d noise words each\n",
 			len(text), countWords(text), len(m.vocab), len(pairs), c.window, c.negatives)
 	}
-	params := append(nn.Prefixed("in", m.in), nn.Prefixed("out", m.out)...)
+	params := nn.ModuleDict{"in": m.in, "out": m.out}.Params()
 	opt := nn.NewAdam(params, nn.AdamConfig{LR: float32(c.lr)})
 	defer opt.Release()
 	r := rand.New(rand.NewPCG(c.seed, 77))
