@@ -71,3 +71,49 @@ func (l *LayerNorm) Params() []Param {
 
 // SetTraining does nothing: a layer norm acts the same in both modes.
 func (l *LayerNorm) SetTraining(bool) {}
+
+// GroupNorm is PyTorch's nn.GroupNorm: it normalises [N, C, ...] inputs
+// over groups of C/NumGroups channels, then scales and shifts each channel
+// by Weight and Bias (ones and zeros at first; nil without affine).
+type GroupNorm struct {
+	NumGroups int
+	// Eps is added to the variance (PyTorch's default 1e-5).
+	Eps          float32
+	Weight, Bias *tensor.Tensor
+}
+
+// NewGroupNorm returns a group norm of numChannels channels in numGroups
+// groups; cfg's Eps (0: 1e-5) and NoAffine (affine=False) are PyTorch's
+// (NoBias is ignored: PyTorch's GroupNorm has no such option).
+func NewGroupNorm(dev device.Device, numGroups, numChannels int, cfg LayerNormConfig) *GroupNorm {
+	if numGroups < 1 || numChannels < 1 || numChannels%numGroups != 0 {
+		panic(fmt.Sprintf("nn: GroupNorm: %d channels in %d groups", numChannels, numGroups))
+	}
+	g := &GroupNorm{NumGroups: numGroups, Eps: cfg.Eps}
+	if g.Eps == 0 {
+		g.Eps = 1e-5
+	}
+	if !cfg.NoAffine {
+		build(func() {
+			g.Weight = param(tensor.Ones(dev, numChannels))
+			g.Bias = param(tensor.Zeros(dev, numChannels))
+		})
+	}
+	return g
+}
+
+// Forward normalises x [N, C, ...].
+func (g *GroupNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
+	return tensor.GroupNorm(x, g.NumGroups, g.Weight, g.Bias, g.Eps)
+}
+
+// Params returns "weight" and "bias" (with affine), PyTorch's names.
+func (g *GroupNorm) Params() []Param {
+	if g.Weight == nil {
+		return nil
+	}
+	return []Param{{Name: "weight", Tensor: g.Weight}, {Name: "bias", Tensor: g.Bias}}
+}
+
+// SetTraining does nothing: a group norm acts the same in both modes.
+func (g *GroupNorm) SetTraining(bool) {}

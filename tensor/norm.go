@@ -102,3 +102,35 @@ func LayerNorm(x *Tensor, normalizedShape []int, weight, bias *Tensor, eps float
 		return grads
 	}, inputs...)
 }
+
+// GroupNorm normalises x [N, C, ...] over each of numGroups groups of
+// C/numGroups channels (with all their positions), then scales and shifts
+// each channel by weight and bias [C] (either may be nil): PyTorch's
+// F.group_norm. The normalisation is the fused LayerNorm op over each
+// (sample, group) row.
+func GroupNorm(x *Tensor, numGroups int, weight, bias *Tensor, eps float32) *Tensor {
+	const op = "GroupNorm"
+	if len(x.shape) < 2 || numGroups < 1 || x.shape[1]%numGroups != 0 {
+		panic(fmt.Sprintf("tensor: %s: input %v and %d groups (want [N, C, ...] with C divisible by the groups)", op, x.shape, numGroups))
+	}
+	n, c := x.shape[0], x.shape[1]
+	per := x.Size() / max(n*numGroups, 1)
+	bshape := slices.Repeat([]int{1}, len(x.shape))
+	bshape[1] = c
+	for _, p := range []struct {
+		name string
+		t    *Tensor
+	}{{"weight", weight}, {"bias", bias}} {
+		if p.t != nil && !slices.Equal(p.t.shape, []int{c}) {
+			panic(fmt.Sprintf("tensor: %s: %s of shape %v for %d channels", op, p.name, p.t.shape, c))
+		}
+	}
+	y := LayerNorm(x.Reshape(n*numGroups, per), []int{per}, nil, nil, eps).Reshape(x.shape...)
+	if weight != nil {
+		y = y.Mul(weight.Reshape(bshape...))
+	}
+	if bias != nil {
+		y = y.Add(bias.Reshape(bshape...))
+	}
+	return y
+}

@@ -207,6 +207,9 @@ func GradCases(dev device.Device) []GradCase {
 		{"ScaledDotProductAttentionDropout", [][]int{{1, 4, 3}, {1, 6, 3}, {1, 6, 3}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
 			return tensor.ScaledDotProductAttention(xs[0], xs[1], xs[2], tensor.AttentionOptions{DropoutP: 0.3, Seed: 5}).Tanh()
 		}},
+		{"GroupNorm", [][]int{{2, 4, 3}, {4}, {4}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
+			return tensor.GroupNorm(xs[0], 2, xs[1], xs[2], 1e-5).Tanh()
+		}},
 		// The fused LSTM step with a transposed gh, both outputs used;
 		// two steps, the second from the first's cell state.
 		{"LSTMCell", [][]int{{3, 8}, {8, 3}, {3, 2}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {

@@ -13,6 +13,18 @@ import (
 //go:embed norm_reference.json
 var normJSON []byte
 
+type groupNormCase struct {
+	Name       string
+	Shape      []int
+	Groups     int
+	Eps        float32
+	X, W, B, G []float32
+	Out        []float64
+	GradX      []float64 `json:"grad_x"`
+	GradW      []float64 `json:"grad_w"`
+	GradB      []float64 `json:"grad_b"`
+}
+
 type layerNormCase struct {
 	Name              string
 	Shape, Normalized []int
@@ -26,16 +38,17 @@ type layerNormCase struct {
 
 // CheckNorms replays norm_reference.py on dev: tensor.LayerNorm forward
 // and backward (one and two trailing dimensions, with and without weight
-// and bias) against PyTorch's F.layer_norm, and nn.LayerNorm's parameter
-// names.
+// and bias) against PyTorch's F.layer_norm, nn.GroupNorm against
+// F.group_norm, and nn.LayerNorm's parameter names.
 func CheckNorms(t *testing.T, dev device.Device) {
 	var ref struct {
 		LayerNorm []layerNormCase `json:"layer_norm"`
+		GroupNorm []groupNormCase `json:"group_norm"`
 	}
 	if err := json.Unmarshal(normJSON, &ref); err != nil {
 		t.Fatal(err)
 	}
-	if len(ref.LayerNorm) == 0 {
+	if len(ref.LayerNorm) == 0 || len(ref.GroupNorm) == 0 {
 		t.Fatal("norm_reference.json holds no cases")
 	}
 	for _, c := range ref.LayerNorm {
@@ -58,6 +71,25 @@ func CheckNorms(t *testing.T, dev device.Device) {
 				}
 				if b != nil {
 					compare(t, "grad bias", b.Grad(), c.GradB)
+				}
+			})
+		})
+	}
+	for _, c := range ref.GroupNorm {
+		t.Run(c.Name, func(t *testing.T) {
+			tensor.Tidy(func() {
+				x := tensor.FromSlice(dev, c.X, c.Shape...).SetRequiresGrad(true)
+				g := nn.NewGroupNorm(dev, c.Groups, c.Shape[1], nn.LayerNormConfig{Eps: c.Eps, NoAffine: c.W == nil})
+				if c.W != nil {
+					loadWeights(t, dev, g, map[string][]float32{"weight": c.W, "bias": c.B})
+				}
+				out := g.Forward(x)
+				compare(t, "output", out, c.Out)
+				out.BackwardWithGrad(tensor.FromSlice(dev, c.G, c.Shape...))
+				compare(t, "grad x", x.Grad(), c.GradX)
+				if c.W != nil {
+					compare(t, "grad weight", g.Weight.Grad(), c.GradW)
+					compare(t, "grad bias", g.Bias.Grad(), c.GradB)
 				}
 			})
 		})

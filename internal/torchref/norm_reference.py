@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes norm_reference.json: PyTorch's forward and backward of
 F.layer_norm (over one and two trailing dimensions, with and without the
-affine parameters, a row far from zero, a larger eps).
+affine parameters, a row far from zero, a larger eps) and F.group_norm.
 torchref.CheckNorms replays each case on a vkgrad device: the same inputs,
 the same upstream gradient, and compares the output and the gradients of
 every input.
@@ -42,6 +42,26 @@ def layer_norm(name, shape, normalized, weight=True, bias=True, eps=1e-5, offset
     return c
 
 
+def group_norm(name, shape, groups, affine=True, eps=1e-5):
+    x = rand(*shape).double().requires_grad_(True)
+    c = shape[1]
+    w = rand(c).double().requires_grad_(True) if affine else None
+    b = rand(c).double().requires_grad_(True) if affine else None
+    out = F.group_norm(x, groups, w, b, eps)
+    g = torch.randn(out.shape, dtype=torch.float64)
+    out.backward(g)
+    r = dict(name=name, shape=list(shape), groups=groups, eps=eps, x=flat(x), g=flat(g), out=flat(out), grad_x=flat(x.grad))
+    if affine:
+        r.update(w=flat(w), b=flat(b), grad_w=flat(w.grad), grad_b=flat(b.grad))
+    return r
+
+
+group_cases = [
+    group_norm("group_norm/4d", (2, 6, 3, 4), 3),
+    group_norm("group_norm/one_group", (3, 4, 5), 1),
+    group_norm("group_norm/per_channel_no_affine", (2, 4, 2, 2), 4, affine=False),
+]
+
 cases = [
     layer_norm("layer_norm/last", (4, 7), (7,)),
     layer_norm("layer_norm/last2", (2, 3, 4, 5), (4, 5)),
@@ -54,5 +74,5 @@ cases = [
 ]
 
 with open("norm_reference.json", "w") as f:
-    json.dump(dict(torch=torch.__version__, layer_norm=cases), f)
-print("wrote %d cases" % len(cases))
+    json.dump(dict(torch=torch.__version__, layer_norm=cases, group_norm=group_cases), f)
+print("wrote %d layer_norm and %d group_norm cases" % (len(cases), len(group_cases)))
