@@ -27,7 +27,7 @@ func (d *Device) MaxPool2d(p device.Pool2dParams, dst, indices, x device.Buffer)
 			xp := xs[plane*p.H*p.W : (plane+1)*p.H*p.W]
 			yp := ys[plane*oh*ow : (plane+1)*oh*ow]
 			ip := is[plane*oh*ow : (plane+1)*oh*ow]
-			if p.KH == 2 && p.KW == 2 && p.StrideH == 2 && p.StrideW == 2 && p.PadH == 0 && p.PadW == 0 {
+			if p.KH == 2 && p.KW == 2 && p.StrideH == 2 && p.StrideW == 2 && p.PadH == 0 && p.PadW == 0 && 2*oh <= p.H && 2*ow <= p.W {
 				maxPool2x2(xp, yp, ip, p.W, oh, ow)
 				continue
 			}

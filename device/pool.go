@@ -30,15 +30,43 @@ type Pool2dParams struct {
 	StrideH, StrideW int
 	PadH, PadW       int
 	// CountIncludePad makes average pooling divide by the whole window
-	// size, padding included.
+	// size, padding included (a window that reaches past the padding, in
+	// ceil mode, divides by the part within it, as PyTorch does).
 	CountIncludePad bool
+	// CeilMode rounds the output size up rather than down (PyTorch's
+	// ceil_mode): a last, partial window is kept when it starts inside
+	// the input or its left padding. Windows are clipped to the input.
+	CeilMode bool
 }
 
-// OutH is the output's height (floor mode).
-func (p Pool2dParams) OutH() int { return (p.H+2*p.PadH-p.KH)/p.StrideH + 1 }
+// OutH is the output's height.
+func (p Pool2dParams) OutH() int { return poolOut(p.H, p.KH, p.StrideH, p.PadH, p.CeilMode) }
 
-// OutW is the output's width (floor mode).
-func (p Pool2dParams) OutW() int { return (p.W+2*p.PadW-p.KW)/p.StrideW + 1 }
+// OutW is the output's width.
+func (p Pool2dParams) OutW() int { return poolOut(p.W, p.KW, p.StrideW, p.PadW, p.CeilMode) }
+
+// poolOut is PyTorch's pooling output size along one axis.
+func poolOut(in, k, stride, pad int, ceil bool) int {
+	span := in + 2*pad - k
+	if !ceil || span < 0 {
+		return floorDiv(span, stride) + 1
+	}
+	out := (span+stride-1)/stride + 1
+	if (out-1)*stride >= in+pad {
+		out-- // the last window would start in the right padding
+	}
+	return out
+}
+
+// floorDiv divides rounding towards −Inf (a window larger than the input
+// gives an output size of 0, not 1).
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
 
 // Validate returns an error describing the first inconsistent size.
 func (p Pool2dParams) Validate() error {

@@ -148,6 +148,14 @@ func TestTorchConvTranspose(t *testing.T) {
 	}
 }
 
+// TestTorchResize replays PyTorch's adaptive and ceil-mode pooling,
+// interpolation and padding, forward and backward, on every Vulkan device.
+func TestTorchResize(t *testing.T) {
+	for _, nd := range testDevices(t) {
+		t.Run(nd.name, func(t *testing.T) { torchref.CheckResize(t, nd.d) })
+	}
+}
+
 // TestTorchBatchNormFile loads a PyTorch BatchNorm state_dict (with its
 // I64 num_batches_tracked) on every Vulkan device.
 func TestTorchBatchNormFile(t *testing.T) {

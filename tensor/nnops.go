@@ -188,6 +188,8 @@ func Conv2d(x, w, bias *Tensor, o Conv2dOptions) *Tensor {
 type Pool2dOptions struct {
 	Kernel, Stride, Padding [2]int
 	CountIncludePad         bool
+	// CeilMode rounds the output size up, as PyTorch's ceil_mode.
+	CeilMode bool
 }
 
 func poolParams(op string, x *Tensor, o Pool2dOptions) device.Pool2dParams {
@@ -199,7 +201,7 @@ func poolParams(op string, x *Tensor, o Pool2dOptions) device.Pool2dParams {
 		KH: o.Kernel[0], KW: o.Kernel[1],
 		StrideH: o.Stride[0], StrideW: o.Stride[1],
 		PadH: o.Padding[0], PadW: o.Padding[1],
-		CountIncludePad: o.CountIncludePad,
+		CountIncludePad: o.CountIncludePad, CeilMode: o.CeilMode,
 	}
 	if p.StrideH == 0 {
 		p.StrideH = p.KH

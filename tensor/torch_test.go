@@ -16,3 +16,5 @@ func TestTorchNorms(t *testing.T) { torchref.CheckNorms(t, cpu.New()) }
 func TestTorchAttention(t *testing.T) { torchref.CheckAttention(t, cpu.New()) }
 
 func TestTorchConvTranspose(t *testing.T) { torchref.CheckConvTranspose(t, cpu.New()) }
+
+func TestTorchResize(t *testing.T) { torchref.CheckResize(t, cpu.New()) }

@@ -196,6 +196,11 @@ func convPoolCases() []Case {
 		{N: 2, C: 3, H: 8, W: 8, KH: 2, KW: 2, StrideH: 2, StrideW: 2},
 		{N: 2, C: 2, H: 7, W: 9, KH: 3, KW: 2, StrideH: 2, StrideW: 1},
 		{N: 1, C: 2, H: 7, W: 7, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, CountIncludePad: true},
+		// Ceil mode: partial last windows (2x2 on odd sizes, the fast
+		// path's shape), and one reaching past the padding.
+		{N: 2, C: 3, H: 7, W: 5, KH: 2, KW: 2, StrideH: 2, StrideW: 2, CeilMode: true},
+		{N: 1, C: 2, H: 8, W: 6, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, CountIncludePad: true, CeilMode: true},
+		{N: 1, C: 2, H: 6, W: 6, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1, CeilMode: true},
 	}
 	for _, p := range pools {
 		nx, ny := p.N*p.C*p.H*p.W, p.N*p.C*p.OutH()*p.OutW()

@@ -173,6 +173,20 @@ func GradCases(dev device.Device) []GradCase {
 			v, _ := x.TopK(2, 0, false)
 			return v.Tanh()
 		})},
+		// Resizing and padding (composed ops), and ceil-mode pooling.
+		{"AdaptiveAvgPool2d", [][]int{{1, 2, 5, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor { return tensor.AdaptiveAvgPool2d(x, 3, 3).Tanh() })},
+		{"Upsample", [][]int{{1, 2, 3, 2}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			return tensor.Upsample(x, 5, 4, tensor.UpsampleBilinear, false).Tanh().Add(tensor.Upsample(x, 4, 5, tensor.UpsampleNearest, false).Sum())
+		})},
+		{"Pad", [][]int{{2, 3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			return tensor.Pad(tensor.Pad(x, []int{2, 1, 1, 2}, tensor.PadReflect, 0), []int{1, 1}, tensor.PadConstant, 0.3).Tanh()
+		})},
+		{"MaxPool2dCeil", [][]int{{1, 2, 5, 5}}, GradDistinct, one(func(x *tensor.Tensor) *tensor.Tensor {
+			return tensor.MaxPool2d(x, tensor.Pool2dOptions{Kernel: [2]int{2, 2}, CeilMode: true})
+		})},
+		{"AvgPool2dCeil", [][]int{{1, 2, 6, 5}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			return tensor.AvgPool2d(x, tensor.Pool2dOptions{Kernel: [2]int{3, 3}, Stride: [2]int{2, 2}, Padding: [2]int{1, 1}, CeilMode: true, CountIncludePad: true})
+		})},
 		// ConvTranspose2d: stride 2 with output padding and a bias;
 		// padding, dilation and groups.
 		{"ConvTranspose2d", [][]int{{2, 3, 3, 3}, {3, 2, 3, 3}, {2}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
