@@ -114,3 +114,23 @@ func CausalMask(dev device.Device, l, s int) *Tensor {
 	}
 	return FromSlice(dev, data, l, s)
 }
+
+// MaskedSoftmax is the softmax over the last axis of x + mask, with the
+// positions after the diagonal masked out too when causal (x's last two
+// axes [L, S]): the attention weights ScaledDotProductAttention uses,
+// when they are wanted themselves. mask is additive and broadcasts to x
+// (nil for none; AttentionMask turns a boolean one into it); a row that
+// keeps no position is NaN, as in PyTorch. Gradients flow to x.
+func MaskedSoftmax(x, mask *Tensor, causal bool) *Tensor {
+	if mask != nil {
+		x = x.Add(mask)
+	}
+	if causal {
+		r := len(x.shape)
+		if r < 2 {
+			panic(fmt.Sprintf("tensor: MaskedSoftmax: a causal mask needs [..., L, S], got %v", x.shape))
+		}
+		x = x.Add(CausalMask(x.st.dev, x.shape[r-2], x.shape[r-1]))
+	}
+	return x.Softmax(-1)
+}

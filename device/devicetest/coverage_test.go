@@ -69,7 +69,7 @@ func TestGradientCoverage(t *testing.T) {
 		"Sum", "Mean", "Max", "Min", "Softmax", "LogSoftmax", "CrossEntropy", "MatMul", "Linear",
 		"Conv2d", "MaxPool2d", "AvgPool2d", "Dropout", "Reshape", "Transpose", "Permute", "Narrow",
 		"Squeeze", "Unsqueeze", "Expand", "Contiguous", "Concat", "Stack", "Var", "Std", "Split", "Chunk", "IndexSelect", "Embedding", "CumSum",
-		"Gather", "Scatter", "ScatterAdd", "Sort", "TopK", "LSTMCell", "LayerNorm", "ScaledDotProductAttention", "ConvTranspose2d", "GroupNorm", "AdaptiveAvgPool2d", "Upsample", "Pad")
+		"Gather", "Scatter", "ScatterAdd", "Sort", "TopK", "LSTMCell", "LayerNorm", "ScaledDotProductAttention", "ConvTranspose2d", "GroupNorm", "AdaptiveAvgPool2d", "Upsample", "Pad", "MaskedSoftmax")
 	for _, w := range want {
 		if !names[w] {
 			t.Errorf("no gradient check for %q", w)

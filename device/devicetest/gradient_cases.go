@@ -224,6 +224,10 @@ func GradCases(dev device.Device) []GradCase {
 		{"GroupNorm", [][]int{{2, 4, 3}, {4}, {4}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {
 			return tensor.GroupNorm(xs[0], 2, xs[1], xs[2], 1e-5).Tanh()
 		}},
+		{"MaskedSoftmax", [][]int{{2, 3, 4}}, nil, one(func(x *tensor.Tensor) *tensor.Tensor {
+			allowed := tensor.FromSlice(dev, []float32{1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0}, 3, 4)
+			return tensor.MaskedSoftmax(x, tensor.AttentionMask(allowed), true).Tanh()
+		})},
 		// The fused LSTM step with a transposed gh, both outputs used;
 		// two steps, the second from the first's cell state.
 		{"LSTMCell", [][]int{{3, 8}, {8, 3}, {3, 2}}, nil, func(xs []*tensor.Tensor) *tensor.Tensor {

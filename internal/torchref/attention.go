@@ -44,6 +44,16 @@ type sdpaCase struct {
 	GradV       []float64 `json:"grad_v"`
 }
 
+type maskedSoftmaxCase struct {
+	Name    string
+	Shape   []int
+	Causal  bool
+	Allowed []float32
+	X, G    []float32
+	Out     []float64
+	GradX   []float64 `json:"grad_x"`
+}
+
 type mhaCase struct {
 	Name           string
 	E, H, L, S, N  int
@@ -78,23 +88,38 @@ type encoderCase struct {
 
 // CheckAttention replays attention_reference.py on dev:
 // tensor.ScaledDotProductAttention (causal, masked, a long causal case),
+// tensor.MaskedSoftmax (boolean and causal masks),
 // nn.MultiheadAttention (self and cross, masks, attention weights) and
 // nn.TransformerEncoderLayer and nn.TransformerEncoder with PyTorch's
 // weights loaded by name, forward and backward, against PyTorch.
 func CheckAttention(t *testing.T, dev device.Device) {
 	var ref struct {
-		SDPA    []sdpaCase
-		MHA     []mhaCase
-		Encoder []encoderCase
+		SDPA          []sdpaCase
+		MaskedSoftmax []maskedSoftmaxCase `json:"masked_softmax"`
+		MHA           []mhaCase
+		Encoder       []encoderCase
 	}
 	if err := json.Unmarshal(attentionJSON, &ref); err != nil {
 		t.Fatal(err)
 	}
-	if len(ref.SDPA) == 0 || len(ref.MHA) == 0 || len(ref.Encoder) == 0 {
+	if len(ref.SDPA) == 0 || len(ref.MaskedSoftmax) == 0 || len(ref.MHA) == 0 || len(ref.Encoder) == 0 {
 		t.Fatal("attention_reference.json lacks cases")
 	}
 	for _, c := range ref.SDPA {
 		t.Run(c.Name, func(t *testing.T) { tensor.Tidy(func() { checkSDPA(t, dev, c) }) })
+	}
+	for _, c := range ref.MaskedSoftmax {
+		t.Run(c.Name, func(t *testing.T) {
+			tensor.Tidy(func() {
+				x := tensor.FromSlice(dev, c.X, c.Shape...).SetRequiresGrad(true)
+				r := len(c.Shape)
+				mask := tensor.AttentionMask(tensor.FromSlice(dev, c.Allowed, c.Shape[r-2], c.Shape[r-1]))
+				out := tensor.MaskedSoftmax(x, mask, c.Causal)
+				compare(t, "output", out, c.Out)
+				out.BackwardWithGrad(tensor.FromSlice(dev, c.G, c.Shape...))
+				compare(t, "grad x", x.Grad(), c.GradX)
+			})
+		})
 	}
 	for _, c := range ref.MHA {
 		t.Run(c.Name, func(t *testing.T) { tensor.Tidy(func() { checkMHA(t, dev, c) }) })

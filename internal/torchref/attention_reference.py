@@ -113,6 +113,21 @@ def encoder(name, d, h, ff, l, n, activation, norm_first, layers=1, final_norm=F
                 x=flat(x), g=flat(g), out=flat(out), grad_x=flat(x.grad), grads=grads(m))
 
 
+def masked_softmax(name, shape, causal, mask):
+    x = rand(*shape).requires_grad_(True)
+    l, s = shape[-2], shape[-1]
+    allowed = torch.rand(l, s) > 0.3 if mask else torch.ones(l, s, dtype=torch.bool)
+    allowed[:, 0] = True  # every row keeps a position
+    y = x.masked_fill(~allowed, -math.inf)
+    if causal:
+        y = y.masked_fill(torch.ones(l, s, dtype=torch.bool).triu(1), -math.inf)
+    out = y.softmax(-1)
+    g = rand(*out.shape)
+    out.backward(g)
+    return dict(name=name, shape=list(shape), causal=causal, allowed=[float(v) for v in allowed.reshape(-1)],
+                x=flat(x), g=flat(g), out=flat(out), grad_x=flat(x.grad))
+
+
 ref = dict(
     torch=torch.__version__,
     sdpa=[
@@ -121,6 +136,11 @@ ref = dict(
         sdpa("sdpa/mask", 2, 1, 4, 9, 5, 3, mask=True, scale=0.3),
         sdpa("sdpa/causal_mask", 1, 2, 7, 7, 16, 16, causal=True, mask=True),
         sdpa("sdpa/long", 1, 1, 70, 90, 32, 32, causal=True),
+    ],
+    masked_softmax=[
+        masked_softmax("masked_softmax/boolean", (2, 4, 6), False, True),
+        masked_softmax("masked_softmax/causal_boolean", (3, 5, 5), True, True),
+        masked_softmax("masked_softmax/causal", (1, 2, 4, 7), True, False),
     ],
     mha=[
         mha("mha/self_batch_first_padding", 8, 2, 5, 5, 3, True, True, padding=True),
