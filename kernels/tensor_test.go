@@ -100,67 +100,11 @@ func TestGradientsOnVulkan(t *testing.T) {
 	}
 }
 
-// TestTorchTrajectories replays PyTorch's recorded training steps (every
-// optimizer, cross-entropy, an MLP) on every Vulkan device.
-func TestTorchTrajectories(t *testing.T) {
+// TestTorch replays every PyTorch reference of internal/torchref on every
+// Vulkan device.
+func TestTorch(t *testing.T) {
 	for _, nd := range testDevices(t) {
-		t.Run(nd.name, func(t *testing.T) { torchref.CheckTrajectories(t, nd.d) })
-	}
-}
-
-// TestTorchRecurrent replays PyTorch's RNN, LSTM and GRU forward and
-// backward passes on every Vulkan device.
-func TestTorchRecurrent(t *testing.T) {
-	for _, nd := range testDevices(t) {
-		t.Run(nd.name, func(t *testing.T) { torchref.CheckRecurrent(t, nd.d) })
-	}
-}
-
-// TestTorchIndexing replays PyTorch's Embedding, IndexSelect, Gather,
-// Scatter, ScatterAdd and one_hot on every Vulkan device.
-func TestTorchIndexing(t *testing.T) {
-	for _, nd := range testDevices(t) {
-		t.Run(nd.name, func(t *testing.T) { torchref.CheckIndexing(t, nd.d) })
-	}
-}
-
-// TestTorchNorms replays PyTorch's layer_norm, forward and backward, on
-// every Vulkan device.
-func TestTorchNorms(t *testing.T) {
-	for _, nd := range testDevices(t) {
-		t.Run(nd.name, func(t *testing.T) { torchref.CheckNorms(t, nd.d) })
-	}
-}
-
-// TestTorchAttention replays PyTorch's attention, MultiheadAttention and
-// Transformer encoder layers, forward and backward, on every Vulkan device.
-func TestTorchAttention(t *testing.T) {
-	for _, nd := range testDevices(t) {
-		t.Run(nd.name, func(t *testing.T) { torchref.CheckAttention(t, nd.d) })
-	}
-}
-
-// TestTorchConvTranspose replays PyTorch's conv_transpose2d, forward and
-// backward, on every Vulkan device.
-func TestTorchConvTranspose(t *testing.T) {
-	for _, nd := range testDevices(t) {
-		t.Run(nd.name, func(t *testing.T) { torchref.CheckConvTranspose(t, nd.d) })
-	}
-}
-
-// TestTorchResize replays PyTorch's adaptive and ceil-mode pooling,
-// interpolation and padding, forward and backward, on every Vulkan device.
-func TestTorchResize(t *testing.T) {
-	for _, nd := range testDevices(t) {
-		t.Run(nd.name, func(t *testing.T) { torchref.CheckResize(t, nd.d) })
-	}
-}
-
-// TestTorchBatchNormFile loads a PyTorch BatchNorm state_dict (with its
-// I64 num_batches_tracked) on every Vulkan device.
-func TestTorchBatchNormFile(t *testing.T) {
-	for _, nd := range testDevices(t) {
-		t.Run(nd.name, func(t *testing.T) { torchref.CheckBatchNormFile(t, nd.d) })
+		t.Run(nd.name, func(t *testing.T) { torchref.RunReplays(t, nd.d) })
 	}
 }
 

@@ -7,14 +7,7 @@ import (
 	"github.com/vkgrad/vkgrad/internal/torchref"
 )
 
-// TestTorchIndexing replays PyTorch's Embedding, IndexSelect, Gather,
-// Scatter, ScatterAdd and one_hot forward and backward on the CPU.
-func TestTorchIndexing(t *testing.T) { torchref.CheckIndexing(t, cpu.New()) }
-
-func TestTorchNorms(t *testing.T) { torchref.CheckNorms(t, cpu.New()) }
-
-func TestTorchAttention(t *testing.T) { torchref.CheckAttention(t, cpu.New()) }
-
-func TestTorchConvTranspose(t *testing.T) { torchref.CheckConvTranspose(t, cpu.New()) }
-
-func TestTorchResize(t *testing.T) { torchref.CheckResize(t, cpu.New()) }
+// TestTorch replays every PyTorch reference of internal/torchref
+// (trajectories, recurrent layers, index ops, norms, attention and
+// Transformer layers, transposed convolution, resizing) on the CPU.
+func TestTorch(t *testing.T) { torchref.RunReplays(t, cpu.New()) }
