@@ -46,9 +46,5 @@ func (c *ConvTranspose2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 
 // Params returns "weight" and "bias".
 func (c *ConvTranspose2d) Params() []Param {
-	ps := []Param{{Name: "weight", Tensor: c.Weight}}
-	if c.Bias != nil {
-		ps = append(ps, Param{Name: "bias", Tensor: c.Bias})
-	}
-	return ps
+	return weightBias(c.Weight, c.Bias)
 }

@@ -39,11 +39,7 @@ func (l *Linear) Forward(x *tensor.Tensor) *tensor.Tensor {
 
 // Params returns "weight" and "bias".
 func (l *Linear) Params() []Param {
-	ps := []Param{{Name: "weight", Tensor: l.Weight}}
-	if l.Bias != nil {
-		ps = append(ps, Param{Name: "bias", Tensor: l.Bias})
-	}
-	return ps
+	return weightBias(l.Weight, l.Bias)
 }
 
 // Conv2d is the 2-D convolution layer on [N, C, H, W] batches.
@@ -81,11 +77,7 @@ func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 
 // Params returns "weight" and "bias".
 func (c *Conv2d) Params() []Param {
-	ps := []Param{{Name: "weight", Tensor: c.Weight}}
-	if c.Bias != nil {
-		ps = append(ps, Param{Name: "bias", Tensor: c.Bias})
-	}
-	return ps
+	return weightBias(c.Weight, c.Bias)
 }
 
 // MaxPool2d is max pooling over square windows.

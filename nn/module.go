@@ -1,6 +1,9 @@
 // Package nn is vkgrad's layer API, close to what PyTorch and Keras users
-// know: modules (Linear, Conv2d, pooling, BatchNorm, Dropout, activations,
-// a ResNet basic block) composed with Sequential, losses, optimizers that
+// know: modules (Linear, Conv2d, ConvTranspose2d, pooling and resizing,
+// BatchNorm, LayerNorm, GroupNorm, Dropout, activations, Embedding, RNN,
+// LSTM and GRU layers and cells, multi-head attention and Transformer
+// encoder layers, a ResNet basic block) composed with Sequential,
+// ModuleList and ModuleDict, losses, optimizers that
 // update parameters with the device's fused kernels, learning-rate
 // schedules, initializers, a data loader, and save/load in the safetensors
 // format.
@@ -81,6 +84,19 @@ func Prefixed(prefix string, m Parametrized) []Param {
 		out[i] = p
 	}
 	return out
+}
+
+// weightBias lists "weight" and "bias", those that are not nil: the
+// params of most layers.
+func weightBias(w, b *tensor.Tensor) []Param {
+	var ps []Param
+	if w != nil {
+		ps = append(ps, Param{Name: "weight", Tensor: w})
+	}
+	if b != nil {
+		ps = append(ps, Param{Name: "bias", Tensor: b})
+	}
+	return ps
 }
 
 // stateless is embedded by modules without parameters or modes.

@@ -59,14 +59,7 @@ func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 
 // Params returns "weight" and "bias" (those it has), PyTorch's names.
 func (l *LayerNorm) Params() []Param {
-	var ps []Param
-	if l.Weight != nil {
-		ps = append(ps, Param{Name: "weight", Tensor: l.Weight})
-	}
-	if l.Bias != nil {
-		ps = append(ps, Param{Name: "bias", Tensor: l.Bias})
-	}
-	return ps
+	return weightBias(l.Weight, l.Bias)
 }
 
 // SetTraining does nothing: a layer norm acts the same in both modes.
@@ -109,10 +102,7 @@ func (g *GroupNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 
 // Params returns "weight" and "bias" (with affine), PyTorch's names.
 func (g *GroupNorm) Params() []Param {
-	if g.Weight == nil {
-		return nil
-	}
-	return []Param{{Name: "weight", Tensor: g.Weight}, {Name: "bias", Tensor: g.Bias}}
+	return weightBias(g.Weight, g.Bias)
 }
 
 // SetTraining does nothing: a group norm acts the same in both modes.
