@@ -248,7 +248,7 @@ func (m *rowLSTM) Forward(x *tensor.Tensor) *tensor.Tensor {
 }
 
 func (m *rowLSTM) Params() []nn.Param {
-	return nn.ModuleDict{"lstm": m.lstm, "fc": m.fc}.Params()
+	return append(nn.Prefixed("lstm", m.lstm), nn.Prefixed("fc", m.fc)...) // PyTorch's order
 }
 
 func (m *rowLSTM) SetTraining(training bool) { m.lstm.SetTraining(training) }
