@@ -1,34 +1,16 @@
 package cpu
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/vkgrad/vkgrad/device"
 )
 
-// checkNorm checks a normalisation's sizes and its optional affine
-// parameters.
-func checkNorm(op string, rows, n int, w, b device.Buffer) {
-	if rows < 0 || n < 0 {
-		panic(fmt.Sprintf("cpu: %s: negative size [%d, %d]", op, rows, n))
-	}
-	if b != nil && w == nil {
-		panic(fmt.Sprintf("cpu: %s: a bias without a weight", op))
-	}
-	if w != nil {
-		device.CheckLen("cpu: "+op, "w", w, 0, n)
-	}
-	if b != nil {
-		device.CheckLen("cpu: "+op, "b", b, 0, n)
-	}
-}
-
 // LayerNorm normalises each row, in float64 (two passes: the mean, then
 // the variance about it).
 func (d *Device) LayerNorm(rows, n int, eps float32, y, mean, rstd, x, w, b device.Buffer) {
 	const op = "LayerNorm"
-	checkNorm(op, rows, n, w, b)
+	device.CheckNorm("cpu: "+op, rows, n, w, b)
 	xs := d.data(op, x)
 	device.CheckLen("cpu: "+op, "x", x, 0, rows*n)
 	device.CheckLen("cpu: "+op, "mean", mean, 0, rows)
@@ -75,7 +57,7 @@ func (d *Device) LayerNorm(rows, n int, eps float32, y, mean, rstd, x, w, b devi
 // LayerNormBackward computes dx (and dy·x̂) row by row, in float64.
 func (d *Device) LayerNormBackward(rows, n int, dx, dyXhat, dy, x, mean, rstd, w device.Buffer) {
 	const op = "LayerNormBackward"
-	checkNorm(op, rows, n, w, nil)
+	device.CheckNorm("cpu: "+op, rows, n, w, nil)
 	for _, c := range []struct {
 		name string
 		b    device.Buffer

@@ -1,23 +1,14 @@
 package cpu
 
 import (
-	"fmt"
-
 	"github.com/vkgrad/vkgrad/device"
 )
-
-// checkCell checks the sizes of an LSTM cell's operands.
-func checkCell(op string, n, hidden int) {
-	if n < 0 || hidden < 0 {
-		panic(fmt.Sprintf("cpu: %s: negative size (n %d, hidden %d)", op, n, hidden))
-	}
-}
 
 // LSTMCell computes one LSTM step's gates and states; each of the n·hidden
 // units reads its four gates and writes its own outputs.
 func (d *Device) LSTMCell(n, hidden int, act, hc device.Buffer, gi, gh, c device.Strided) {
 	const op = "LSTMCell"
-	checkCell(op, n, hidden)
+	device.CheckLSTMCell("cpu: "+op, n, hidden)
 	gshape, cshape := []int{n, 4 * hidden}, []int{n, hidden}
 	xi, xh, xc := d.view(op, gshape, gi), d.view(op, gshape, gh), d.view(op, cshape, c)
 	a := d.out(op, act, 4*n*hidden)
@@ -47,7 +38,7 @@ func (d *Device) LSTMCell(n, hidden int, act, hc device.Buffer, gi, gh, c device
 // pre-activations and previous cell state.
 func (d *Device) LSTMCellBackward(n, hidden int, dGates, dc, act, hc device.Buffer, c device.Strided, dhc device.Buffer) {
 	const op = "LSTMCellBackward"
-	checkCell(op, n, hidden)
+	device.CheckLSTMCell("cpu: "+op, n, hidden)
 	m := n * hidden
 	xc := d.view(op, []int{n, hidden}, c)
 	a, y, g := d.data(op, act), d.data(op, hc), d.data(op, dhc)

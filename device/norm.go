@@ -1,5 +1,7 @@
 package device
 
+import "fmt"
+
 // Normalization is the family of fused normalisation ops. Tensors are
 // contiguous and viewed as [rows, n]: each row is normalised on its own.
 type Normalization interface {
@@ -16,4 +18,22 @@ type Normalization interface {
 	// each row. When dyXhat is not nil it also gets dy·x̂ [rows, n], which
 	// summed over the rows is w's gradient (b's is dy's sum).
 	LayerNormBackward(rows, n int, dx, dyXhat, dy, x, mean, rstd, w Buffer)
+}
+
+// CheckNorm panics, naming op, when a normalisation's sizes are negative,
+// a bias comes without a weight, or w or b (when not nil) holds fewer than
+// n elements.
+func CheckNorm(op string, rows, n int, w, b Buffer) {
+	if rows < 0 || n < 0 {
+		panic(fmt.Sprintf("%s: negative size [%d, %d]", op, rows, n))
+	}
+	if b != nil && w == nil {
+		panic(fmt.Sprintf("%s: a bias without a weight", op))
+	}
+	if w != nil {
+		CheckLen(op, "w", w, 0, n)
+	}
+	if b != nil {
+		CheckLen(op, "b", b, 0, n)
+	}
 }

@@ -1,5 +1,7 @@
 package device
 
+import "fmt"
+
 // Recurrent is the family of fused recurrent-cell ops: the gate arithmetic
 // of one time step in one pass, so that a sequence costs one dispatch per
 // step for it rather than one per gate and product.
@@ -20,4 +22,12 @@ type Recurrent interface {
 	// gradient of the pre-activations (gi's and gh's alike), and dc [n,
 	// hidden], the gradient of c.
 	LSTMCellBackward(n, hidden int, dGates, dc, act, hc Buffer, c Strided, dhc Buffer)
+}
+
+// CheckLSTMCell panics, naming op, when an LSTM cell's sizes are
+// negative. Backends call it before they check their buffers.
+func CheckLSTMCell(op string, n, hidden int) {
+	if n < 0 || hidden < 0 {
+		panic(fmt.Sprintf("%s: negative size (n %d, hidden %d)", op, n, hidden))
+	}
 }

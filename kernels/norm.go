@@ -3,33 +3,14 @@
 package kernels
 
 import (
-	"fmt"
-
 	"github.com/vkgrad/vkgrad/device"
 )
-
-// checkNorm checks a normalisation's sizes and its optional affine
-// parameters.
-func checkNorm(op string, rows, n int, w, b device.Buffer) {
-	if rows < 0 || n < 0 {
-		panic(fmt.Sprintf("vulkan: %s: negative size [%d, %d]", op, rows, n))
-	}
-	if b != nil && w == nil {
-		panic(fmt.Sprintf("vulkan: %s: a bias without a weight", op))
-	}
-	if w != nil {
-		device.CheckLen("vulkan: "+op, "w", w, 0, n)
-	}
-	if b != nil {
-		device.CheckLen("vulkan: "+op, "b", b, 0, n)
-	}
-}
 
 // LayerNorm normalises each row in one workgroup (one invocation for
 // short rows), two passes over the row for the mean and the variance.
 func (d *Device) LayerNorm(rows, n int, eps float32, y, mean, rstd, x, w, b device.Buffer) {
 	const op = "LayerNorm"
-	checkNorm(op, rows, n, w, b)
+	device.CheckNorm("vulkan: "+op, rows, n, w, b)
 	yb := d.out(op, y, 0, rows*n)
 	mb, rb := d.out(op, mean, 0, rows), d.out(op, rstd, 0, rows)
 	xb := d.buf(op, x)
@@ -53,7 +34,7 @@ func (d *Device) LayerNorm(rows, n int, eps float32, y, mean, rstd, x, w, b devi
 // walks them.
 func (d *Device) LayerNormBackward(rows, n int, dx, dyXhat, dy, x, mean, rstd, w device.Buffer) {
 	const op = "LayerNormBackward"
-	checkNorm(op, rows, n, w, nil)
+	device.CheckNorm("vulkan: "+op, rows, n, w, nil)
 	out := d.out(op, dx, 0, rows*n)
 	for _, c := range []struct {
 		name string

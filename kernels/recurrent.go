@@ -3,25 +3,15 @@
 package kernels
 
 import (
-	"fmt"
-
 	"github.com/vkgrad/vkgrad/device"
 )
-
-// checkCell checks an LSTM cell's sizes (d.view and d.out check the
-// buffers).
-func checkCell(op string, n, hidden int) {
-	if n < 0 || hidden < 0 {
-		panic(fmt.Sprintf("vulkan: %s: negative size (n %d, hidden %d)", op, n, hidden))
-	}
-}
 
 // LSTMCell runs one invocation per unit: it reads the unit's four gate
 // pre-activations (two strided views) and its cell state, and writes its
 // activated gates and both new states.
 func (d *Device) LSTMCell(n, hidden int, act, hc device.Buffer, gi, gh, c device.Strided) {
 	const op = "LSTMCell"
-	checkCell(op, n, hidden)
+	device.CheckLSTMCell("vulkan: "+op, n, hidden)
 	m := n * hidden
 	gshape, cshape := []int{n, 4 * hidden}, []int{n, hidden}
 	a, y := d.out(op, act, 0, 4*m), d.out(op, hc, 0, 2*m)
@@ -39,7 +29,7 @@ func (d *Device) LSTMCell(n, hidden int, act, hc device.Buffer, gi, gh, c device
 // LSTMCellBackward runs one invocation per unit, as LSTMCell does.
 func (d *Device) LSTMCellBackward(n, hidden int, dGates, dc, act, hc device.Buffer, c device.Strided, dhc device.Buffer) {
 	const op = "LSTMCellBackward"
-	checkCell(op, n, hidden)
+	device.CheckLSTMCell("vulkan: "+op, n, hidden)
 	m := n * hidden
 	dg, dcb := d.out(op, dGates, 0, 4*m), d.out(op, dc, 0, m)
 	device.CheckLen("vulkan: "+op, "act", act, 0, 4*m)
