@@ -69,18 +69,26 @@ func (d *Device) AdamStep(p device.AdamParams, n int, param, grad, m, v device.B
 	step := float64(max(p.Step, 1))
 	bc1 := float32(1 - math.Pow(float64(p.Beta1), step))
 	bc2 := float32(math.Sqrt(1 - math.Pow(float64(p.Beta2), step)))
+	// The constants hoisted and the slices cut to each range (no bounds
+	// checks in the loop); the arithmetic is the same, in the same order,
+	// as every backend's.
+	b1, b1c, b2, b2c, eps := p.Beta1, 1-p.Beta1, p.Beta2, 1-p.Beta2, p.Eps
+	lrb := p.LR / bc1
+	decay, wd := 1-p.LR*p.WeightDecay, p.WeightDecay
 	parallelFor(n, grainElementwise, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
+		w, g, ms, vs := w[lo:hi], g[lo:hi], ms[lo:hi], vs[lo:hi]
+		for i := range w {
 			gi := g[i]
 			if p.Decoupled {
-				w[i] *= 1 - p.LR*p.WeightDecay
+				w[i] *= decay
 			} else {
-				gi += p.WeightDecay * w[i]
+				gi += wd * w[i]
 			}
-			ms[i] = p.Beta1*ms[i] + (1-p.Beta1)*gi
-			vs[i] = p.Beta2*vs[i] + (1-p.Beta2)*gi*gi
-			denom := float32(math.Sqrt(float64(vs[i])))/bc2 + p.Eps
-			w[i] -= p.LR / bc1 * ms[i] / denom
+			m := b1*ms[i] + b1c*gi
+			v := b2*vs[i] + b2c*gi*gi
+			ms[i], vs[i] = m, v
+			denom := float32(math.Sqrt(float64(v)))/bc2 + eps
+			w[i] -= lrb * m / denom
 		}
 	})
 }
@@ -95,6 +103,21 @@ func (d *Device) RMSpropStep(p device.RMSpropParams, n int, param, grad, sq, gra
 	}
 	if p.Momentum != 0 {
 		need("RMSpropStep", "buf", b, "momentum is set")
+	}
+	if !p.Centered && !p.EpsInsideSqrt && p.Momentum == 0 {
+		// Keras' RMSprop, the common case: no branch in the loop, and the
+		// slices cut to the range so the compiler drops the bounds checks.
+		rho, rho1, eps, lr, wd := p.Rho, 1-p.Rho, p.Eps, p.LR, p.WeightDecay
+		parallelFor(n, grainElementwise, func(lo, hi int) {
+			w, g, sq := w[lo:hi], g[lo:hi], sqs[lo:hi]
+			for i := range w {
+				gi := g[i] + wd*w[i]
+				v := rho*sq[i] + rho1*gi*gi
+				sq[i] = v
+				w[i] -= lr * gi / (float32(math.Sqrt(float64(v))) + eps)
+			}
+		})
+		return
 	}
 	parallelFor(n, grainElementwise, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
