@@ -95,7 +95,7 @@ func (d *Device) Gemm(p device.GemmParams) {
 			blas32.Gemm(tA, tB, p.Alpha, am, bm, p.Beta, cm)
 		}
 		if bias != nil || act {
-			epilogue(cm, bias, f)
+			epilogue(cm, bias, f, p.Act == device.UnaryReLU)
 		}
 	}
 }
@@ -115,11 +115,21 @@ func scaleMatrix(m blas32.General, beta float32) {
 }
 
 // epilogue adds bias to every row of m and applies f, rows in parallel.
-func epilogue(m blas32.General, bias []float32, f func(float32) float32) {
+// ReLU, the common case, runs in the bias loop itself rather than through
+// f (relu says so), with the same result as UnaryFunc's.
+func epilogue(m blas32.General, bias []float32, f func(float32) float32, relu bool) {
 	parallelFor(m.Rows, max(1, grainElementwise/max(1, m.Cols)), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			row := m.Data[r*m.Stride : r*m.Stride+m.Cols]
-			if bias != nil {
+			switch {
+			case relu && bias != nil:
+				bias := bias[:len(row)]
+				for j, v := range row {
+					row[j] = max(v+bias[j], 0) // branch-free; NaN stays NaN, −0 becomes 0, as UnaryFunc's ReLU
+				}
+				continue
+			case bias != nil:
+				bias := bias[:len(row)]
 				for j := range row {
 					row[j] += bias[j]
 				}

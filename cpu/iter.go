@@ -30,7 +30,7 @@ func parallelFor(n, grain int, fn func(lo, hi int)) {
 	}
 	var wg sync.WaitGroup
 	size := (n + chunks - 1) / chunks
-	for lo := 0; lo < n; lo += size {
+	for lo := size; lo < n; lo += size {
 		hi := min(lo+size, n)
 		wg.Add(1)
 		go func() {
@@ -38,6 +38,7 @@ func parallelFor(n, grain int, fn func(lo, hi int)) {
 			fn(lo, hi)
 		}()
 	}
+	fn(0, min(size, n)) // the first chunk on the caller: one goroutine fewer to start and wait for
 	wg.Wait()
 }
 
