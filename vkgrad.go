@@ -9,7 +9,9 @@
 //	x := tensor.Randn(dev, 64, 784)
 //
 // The packages: device (the backend contract and Open), cpu (the CPU
-// backend), tensor (tensors and autograd), nn (layers, losses, optimizers).
+// backend), kernels (the Vulkan backend), tensor (tensors and autograd), nn
+// (layers, losses, optimizers), parallel (one model trained on several
+// devices), bench (the benchmark suite).
 package vkgrad
 
 import (
