@@ -28,6 +28,7 @@ import (
 	"github.com/vkgrad/vkgrad/device"
 	"github.com/vkgrad/vkgrad/internal/cli"
 	"github.com/vkgrad/vkgrad/nn"
+	"github.com/vkgrad/vkgrad/parallel/mpi"
 	"github.com/vkgrad/vkgrad/tensor"
 )
 
@@ -53,6 +54,8 @@ type config struct {
 	// evalLimit, when positive, evaluates on only the first evalLimit test
 	// images (for tests).
 	evalLimit int
+	// mpi trains data-parallel across the ranks of an MPI job.
+	mpi bool
 }
 
 func main() {
@@ -82,7 +85,17 @@ func mainStatus(args []string, stdout, stderr io.Writer) int {
 	// error (as a panic that tensor.Try returns): one line, like the rest.
 	var err2 error
 	if err := tensor.Try(func() { err2 = run(c, stdout) }); err != nil {
-		return cli.Exit("mnist", err, stderr)
+		err2 = err
+	}
+	if c.mpi {
+		if comm, err := mpi.Init(); err == nil {
+			if err2 != nil {
+				// The other ranks may be waiting in a collective: end them all.
+				fmt.Fprintf(stderr, "mnist: rank %d: %v\n", comm.Rank(), err2)
+				comm.Abort(1)
+			}
+			comm.Finalize()
+		}
 	}
 	return cli.Exit("mnist", err2, stderr)
 }
@@ -105,6 +118,7 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress bar")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.IntVar(&c.limit, "limit", 0, "train on only this many batches per epoch (0: all), for quick measurements")
+	fs.BoolVar(&c.mpi, "mpi", false, "train data-parallel across the ranks of an MPI job (mpirun -np N; a binary built with -tags mpi): -batch is each rank's, rank 0 reports and saves")
 	if err := cli.Parse(fs, args, stderr); err != nil {
 		return c, err
 	}
@@ -130,6 +144,9 @@ func (c config) check() error {
 		cli.InputFile("load", c.load),
 		cli.Distinct(map[string]string{"save": c.save, "plot": c.plot, "cpuprofile": c.cpuprofile, "load": c.load}),
 	}
+	if c.mpi && c.load != "" {
+		checks = append(checks, errors.New("-mpi trains; -load only evaluates"))
+	}
 	if c.load != "" && (c.save != "" || c.plot != "") {
 		checks = append(checks, errors.New("-load evaluates saved weights without training: -save and -plot have nothing to write"))
 	}
@@ -147,6 +164,17 @@ type history struct {
 }
 
 func run(c config, out io.Writer) error {
+	var comm *mpi.Comm
+	if c.mpi {
+		var err error
+		if comm, err = mpi.Init(); err != nil {
+			return err
+		}
+		if comm.Rank() != 0 {
+			out = io.Discard // rank 0 speaks for the job
+		}
+		fmt.Fprintf(out, "mpi: %d ranks, a batch of %d each\n", comm.Size(), c.batch)
+	}
 	dev, err := vkgrad.Open(c.device)
 	if err != nil {
 		return err
@@ -177,9 +205,17 @@ func run(c config, out io.Writer) error {
 			return err
 		}
 	} else {
-		h, err := fit(dev, model, shape, train, c, out)
+		if comm != nil {
+			if err := mpi.BroadcastParams(comm, model.Params(), 0); err != nil {
+				return err
+			}
+		}
+		h, err := fit(dev, model, shape, train, c, comm, out)
 		if err != nil {
 			return err
+		}
+		if comm != nil && comm.Rank() != 0 {
+			return nil // rank 0 saves, plots and evaluates
 		}
 		// The weights first: a plot that fails must not lose them.
 		if c.save != "" {
@@ -276,9 +312,18 @@ func newSchedule(c config) nn.Schedule {
 // fit trains the model and prints a line per epoch. The running loss and
 // the count of correct predictions accumulate on the device and are read
 // once per epoch.
-func fit(dev device.Device, model nn.Module, shape []int, train *mnist.Set, c config, out io.Writer) (history, error) {
+//
+// With comm, every rank walks the same shuffled batches of c.batch·size
+// images, trains on its share (mpi.Shard) and averages the gradients with
+// the others' before each step; the epoch's loss and accuracy are summed
+// over the ranks.
+func fit(dev device.Device, model nn.Module, shape []int, train *mnist.Set, c config, comm *mpi.Comm, out io.Writer) (history, error) {
 	var h history
-	loader := nn.NewLoader(dev, train.Images, shape, train.Labels, c.batch, true, c.seed)
+	ranks := 1
+	if comm != nil {
+		ranks = comm.Size()
+	}
+	loader := nn.NewLoader(dev, train.Images, shape, train.Labels, c.batch*ranks, true, c.seed)
 	opt := newOptimizer(model, c)
 	sched := newSchedule(c)
 	lossSum := tensor.Keep(tensor.Zeros(dev))
@@ -307,11 +352,27 @@ func fit(dev device.Device, model nn.Module, shape []int, train *mnist.Set, c co
 			if c.limit > 0 && seen == c.limit*c.batch {
 				break
 			}
-			seen += xb.Dim(0)
+			var stepErr error
 			tensor.Tidy(func() {
+				total := xb.Dim(0) // the job's batch
+				if comm != nil {
+					// This rank's rows (every rank gets some: a last batch
+					// smaller than the ranks is left out on all of them).
+					if total < ranks {
+						return
+					}
+					lo, hi := mpi.Shard(comm, total)
+					xb, yb = xb.Narrow(0, lo, hi-lo), yb.Narrow(0, lo, hi-lo)
+				}
+				seen += xb.Dim(0)
 				logits := model.Forward(xb)
 				loss := nn.CrossEntropy(logits, yb)
 				loss.Backward()
+				if comm != nil {
+					if stepErr = mpi.AverageGrads(comm, model.Params(), xb.Dim(0), total); stepErr != nil {
+						return
+					}
+				}
 				opt.Step()
 				opt.ZeroGrad()
 				tensor.NoGrad(func() {
@@ -320,6 +381,9 @@ func fit(dev device.Device, model nn.Module, shape []int, train *mnist.Set, c co
 					tensor.Assign(correct, correct.Add(logits.ArgMax(1).Eq(yb).Sum()))
 				})
 			})
+			if stepErr != nil {
+				return h, stepErr
+			}
 			if bar != nil {
 				bar.Add(1)
 			}
@@ -336,6 +400,13 @@ func fit(dev device.Device, model nn.Module, shape []int, train *mnist.Set, c co
 			bar.Finish()
 		}
 		n := float64(seen)
+		if comm != nil { // the job's sums
+			sums := []float64{float64(ls), float64(cs), n}
+			if err := comm.AllreduceSum64(sums); err != nil {
+				return h, err
+			}
+			ls, cs, n = float32(sums[0]), float32(sums[1]), sums[2]
+		}
 		h.loss = append(h.loss, float64(ls)/n)
 		h.acc = append(h.acc, float64(cs)/n)
 		secs := time.Since(start).Seconds()
