@@ -66,9 +66,16 @@ func New(devs []device.Device, build func(dev device.Device) (nn.Module, nn.Opti
 
 // Broadcast copies the first replica's parameters and buffers to the
 // others (through the host).
-func (dp *DataParallel) Broadcast() error {
+func (dp *DataParallel) Broadcast() error { return dp.copyFirst(func(nn.Param) bool { return true }) }
+
+// copyFirst copies the first replica's params for which keep holds to
+// the others.
+func (dp *DataParallel) copyFirst(keep func(nn.Param) bool) error {
 	src := dp.Replicas[0].Model.Params()
 	for k, p := range src {
+		if !keep(p) {
+			continue
+		}
 		v, err := p.Tensor.Data()
 		if err != nil {
 			return err
@@ -229,21 +236,7 @@ func (dp *DataParallel) averageGrads(shares [][2]int, batch int) error {
 
 // broadcastBuffers copies the first replica's buffers to the others.
 func (dp *DataParallel) broadcastBuffers() error {
-	src := dp.Replicas[0].Model.Params()
-	for k, p := range src {
-		if !p.Buffer {
-			continue
-		}
-		v, err := p.Tensor.Data()
-		if err != nil {
-			return err
-		}
-		for _, r := range dp.Replicas[1:] {
-			dst := r.Model.Params()[k].Tensor
-			tensor.Tidy(func() { tensor.Assign(dst, tensor.FromSlice(r.Device, v, dst.Shape()...)) })
-		}
-	}
-	return nil
+	return dp.copyFirst(func(p nn.Param) bool { return p.Buffer })
 }
 
 func (dp *DataParallel) zeroGrad() {
