@@ -134,6 +134,10 @@ type Result struct {
 	// median GPU time of the dispatches of a run as a fraction of the
 	// median run: how much of the wall time the GPU computed.
 	GPUBusy float64 `json:",omitempty"`
+	// OutsideGEMM, for a wall-clock case on a device that times its GEMMs
+	// (the CPU backend), is the median share of a run spent outside Gemm:
+	// the overhead of a training step beyond its matrix products.
+	OutsideGEMM float64 `json:",omitempty"`
 }
 
 // Options configure Run.
@@ -151,6 +155,12 @@ type gpuTimer interface {
 	GPUTime() time.Duration
 }
 
+// gemmTimer is implemented by devices that time their Gemm calls (the
+// CPU backend).
+type gemmTimer interface {
+	GEMMTime() time.Duration
+}
+
 // Run runs every case on every target and returns the results in case
 // order. Progress lines go to progress when it is not nil.
 func Run(cases []Case, targets []Target, o Options, progress io.Writer) []Result {
@@ -163,7 +173,11 @@ func Run(cases []Case, targets []Target, o Options, progress io.Writer) []Result
 			}
 			out = append(out, r)
 			if progress != nil {
-				fmt.Fprintf(progress, "%-12s %-28s %-22s %10.3g %s (±%.0f%%, %s)\n", c.Group, c.Name, t.Name, r.Rate, r.Unit, 100*r.Spread/2, r.Timing)
+				note := ""
+				if r.OutsideGEMM > 0 {
+					note = fmt.Sprintf(", %.0f%% outside GEMM", 100*r.OutsideGEMM)
+				}
+				fmt.Fprintf(progress, "%-12s %-28s %-22s %10.3g %s (±%.0f%%, %s%s)\n", c.Group, c.Name, t.Name, r.Rate, r.Unit, 100*r.Spread/2, r.Timing, note)
 			}
 		}
 	}
@@ -200,12 +214,19 @@ func runOne(c Case, t Target, o Options) (Result, bool) {
 	if err := sync(); err != nil {
 		return Result{Group: c.Group, Name: c.Name, Target: t.Name, Unit: c.Unit, Timing: "failed: " + err.Error()}, true
 	}
-	var secs, gpuSecs []float64
+	var secs, gpuSecs, outside []float64
+	gt, _ := t.Dev.(gemmTimer)
+	if !c.WallClock {
+		gt = nil
+	}
 	start := time.Now()
 	for len(secs) < max(o.Reps, 1) || (time.Since(start) < o.MinTime && len(secs) < max(o.MaxReps, o.Reps)) {
-		var g0 time.Duration
+		var g0, m0 time.Duration
 		if timer != nil {
 			g0 = timer.GPUTime()
+		}
+		if gt != nil {
+			m0 = gt.GEMMTime()
 		}
 		t0 := time.Now()
 		run()
@@ -213,6 +234,9 @@ func runOne(c Case, t Target, o Options) (Result, bool) {
 			return Result{Group: c.Group, Name: c.Name, Target: t.Name, Unit: c.Unit, Timing: "failed: " + err.Error()}, true
 		}
 		el := time.Since(t0)
+		if gt != nil && el > 0 {
+			outside = append(outside, max(0, 1-(gt.GEMMTime()-m0).Seconds()/el.Seconds()))
+		}
 		if timer != nil {
 			gpu := timer.GPUTime() - g0
 			if c.WallClock {
@@ -231,6 +255,9 @@ func runOne(c Case, t Target, o Options) (Result, bool) {
 		r.Spread = (r.Max - r.Min) / med
 		if len(gpuSecs) > 0 {
 			r.GPUBusy = median(gpuSecs) / med
+		}
+		if len(outside) > 0 {
+			r.OutsideGEMM = median(outside)
 		}
 	}
 	if c.Unit == "GFLOP/s" && t.Peak > 0 {

@@ -129,3 +129,29 @@ func TestTimingByCase(t *testing.T) {
 		t.Errorf("timing note %q", note)
 	}
 }
+
+// A CPU training case reports the share of its step outside GEMM; a
+// single-kernel case does not.
+func TestOutsideGEMM(t *testing.T) {
+	d := cpu.New()
+	var cases []Case
+	for _, c := range Suite(true) {
+		if strings.HasPrefix(c.Name, "mlp step") || c.Group == "elementwise" {
+			cases = append(cases, c)
+		}
+	}
+	results := Run(cases, []Target{{Name: "cpu", Dev: d}}, Options{Warmup: 1, Reps: 3}, nil)
+	if len(results) != 2 {
+		t.Fatalf("%d results", len(results))
+	}
+	for _, r := range results {
+		train := strings.HasPrefix(r.Name, "mlp step")
+		if train && !(r.OutsideGEMM > 0 && r.OutsideGEMM < 1) || !train && r.OutsideGEMM != 0 {
+			t.Errorf("%s: outside GEMM %v", r.Name, r.OutsideGEMM)
+		}
+	}
+	var md bytes.Buffer
+	if err := NewReport([]Target{{Name: "cpu", Dev: d}}, results).WriteMarkdown(&md); err != nil || !strings.Contains(md.String(), "the share of a step outside GEMM: cpu: mlp step (batch 128) ") {
+		t.Fatalf("markdown (%v):\n%s", err, md.String())
+	}
+}

@@ -273,7 +273,23 @@ func (r *Report) WriteTable(w io.Writer) error {
 		fmt.Fprintf(w, "first result in a new process on %s, %s pipeline cache: %.2f s\n", f.Target, f.Cache, f.Seconds)
 	}
 	fmt.Fprintf(w, "timing: %s; rates are medians of the timed runs\n", r.timingNote())
+	if n := r.outsideNote(); n != "" {
+		fmt.Fprintf(w, "outside GEMM: %s\n", n)
+	}
 	return nil
+}
+
+// outsideNote lists the share of each timed training run spent outside
+// the matrix products, where the device measured it: "cpu: mlp step
+// (batch 128) 31%, ...".
+func (r *Report) outsideNote() string {
+	var parts []string
+	for _, res := range r.Results {
+		if res.OutsideGEMM > 0 {
+			parts = append(parts, fmt.Sprintf("%s: %s %.0f%%", res.Target, res.Name, 100*res.OutsideGEMM))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // timingNote says how each target's rows were timed: "cpu wall-clock,
@@ -325,6 +341,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(w, "- first result in a new process on `%s`, %s pipeline cache: %.2f s\n", f.Target, f.Cache, f.Seconds)
 	}
 	fmt.Fprintf(w, "- timing: %s\n", r.timingNote())
+	if n := r.outsideNote(); n != "" {
+		fmt.Fprintf(w, "- the share of a step outside GEMM: %s\n", n)
+	}
 	_, err := fmt.Fprintf(w, "\n(Go %s, commit %s, %s)\n", r.GoVersion, r.Commit, r.Time)
 	return err
 }

@@ -14,6 +14,7 @@ import (
 	"math"
 	"runtime"
 	"sync/atomic"
+	"time"
 
 	"github.com/vkgrad/vkgrad/device"
 )
@@ -50,8 +51,15 @@ type Device struct {
 	uploads, downloads atomic.Int64
 	upBytes, downBytes atomic.Int64
 	ops                atomic.Int64
+	gemmNanos          atomic.Int64
 	errs               device.Errors
 }
+
+// GEMMTime is the wall time the device has spent in Gemm since it was
+// made: with the time of a training step, the share of the step outside
+// the matrix products (what cmd/vkbench reports for the CPU's training
+// cases).
+func (d *Device) GEMMTime() time.Duration { return time.Duration(d.gemmNanos.Load()) }
 
 var _ device.Device = (*Device)(nil)
 

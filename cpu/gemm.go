@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -77,6 +78,7 @@ func (d *Device) Gemm(p device.GemmParams) {
 	if p.M == 0 || p.N == 0 {
 		return
 	}
+	defer func(t0 time.Time) { d.gemmNanos.Add(int64(time.Since(t0))) }(time.Now())
 	act := p.Act != device.UnaryIdentity
 	var f func(float32) float32
 	if act {
