@@ -218,8 +218,13 @@ func TestProfile(t *testing.T) {
 }
 
 // TestBatching records many dependent dispatches: they go to the GPU in a
-// few submits, not one each: from idle, batches of 32, 64, ... 512
-// commands (batchLimit), so 1000 dispatches take 6.
+// few submits, not one each. While the GPU stays busy the batches grow
+// 32, 64, ... 512 commands (batchLimit), so 1000 dispatches take 6; a
+// batch begun when the GPU has caught up starts again at 32, and on a
+// loaded machine (the host descheduled while lavapipe finishes) that can
+// happen at every batch: at most ⌈1000/32⌉ = 32 submits, far from 1000.
+// Which of the two happens is timing, which a test must not assert; the
+// ramp itself is batchLimit's unit test in device/vulkan.
 func TestBatching(t *testing.T) {
 	d := openTest(t, vulkan.Options{Index: -1})
 	shape := []int{100}
@@ -236,8 +241,8 @@ func TestBatching(t *testing.T) {
 		t.Fatalf("1000 negations of -1 gave %v", got)
 	}
 	s := d.Stats()
-	if n := s.Submits - before.Submits; n > 7 {
-		t.Fatalf("1000 dispatches took %d submits", n)
+	if n := s.Submits - before.Submits; n > 32+1 {
+		t.Fatalf("1000 dispatches took %d submits (at most 33: batches of 32 or more)", n)
 	}
 	if n := s.Ops - before.Ops; n != 1000 {
 		t.Fatalf("%d ops recorded, want 1000", n)
