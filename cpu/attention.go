@@ -16,6 +16,7 @@ const attentionTile = 1 << 20
 
 // attention holds one call's operands.
 type attention struct {
+	d       *Device
 	p       device.AttentionParams
 	q, k, v []float32
 	mask    []float32
@@ -28,7 +29,7 @@ func (d *Device) attention(op string, p device.AttentionParams, q, k, v device.B
 	device.CheckLen("cpu: "+op, "q", q, 0, p.Batch*p.L*p.D)
 	device.CheckLen("cpu: "+op, "k", k, 0, p.Batch*p.S*p.D)
 	device.CheckLen("cpu: "+op, "v", v, 0, p.Batch*p.S*p.DV)
-	a := attention{p: p, q: d.data(op, q), k: d.data(op, k), v: d.data(op, v), keep: 1 - p.DropoutP,
+	a := attention{d: d, p: p, q: d.data(op, q), k: d.data(op, k), v: d.data(op, v), keep: 1 - p.DropoutP,
 		rows: max(1, min(p.L, attentionTile/max(p.S, 1)))}
 	if p.Mask.Buf != nil {
 		a.mask = d.data(op, p.Mask.Buf)
@@ -48,7 +49,7 @@ func matrix(data []float32, off, rows, cols, ld int) blas32.General {
 func (a *attention) probs(b, i0, n int, pr []float32, lse []float32) {
 	p := a.p
 	s := matrix(pr, 0, n, p.S, p.S)
-	blas32.Gemm(blas.NoTrans, blas.Trans, p.Scale, matrix(a.q, (b*p.L+i0)*p.D, n, p.D, p.D), matrix(a.k, b*p.S*p.D, p.S, p.D, p.D), 0, s)
+	a.d.blasGemm(blas.NoTrans, blas.Trans, p.Scale, matrix(a.q, (b*p.L+i0)*p.D, n, p.D, p.D), matrix(a.k, b*p.S*p.D, p.S, p.D, p.D), 0, s)
 	parallelFor(n, max(1, grainReduce/max(1, p.S)), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			i := i0 + r
@@ -129,7 +130,7 @@ func (d *Device) Attention(p device.AttentionParams, out, lse, q, k, v device.Bu
 			a.probs(b, i0, n, pr, ls[b*p.L+i0:])
 			a.dropped(b, i0, n, pr)
 			om := matrix(o, (b*p.L+i0)*p.DV, n, p.DV, p.DV)
-			blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, matrix(pr, 0, n, p.S, p.S), matrix(a.v, b*p.S*p.DV, p.S, p.DV, p.DV), 0, om)
+			d.blasGemm(blas.NoTrans, blas.NoTrans, 1, matrix(pr, 0, n, p.S, p.S), matrix(a.v, b*p.S*p.DV, p.S, p.DV, p.DV), 0, om)
 			for r := range n {
 				if math.IsNaN(float64(ls[b*p.L+i0+r])) {
 					row := o[(b*p.L+i0+r)*p.DV : (b*p.L+i0+r+1)*p.DV]
@@ -178,7 +179,7 @@ func (d *Device) AttentionBackward(p device.AttentionParams, dq, dk, dv, dout, o
 			a.probs(b, i0, n, pr, ls)
 			gb := matrix(g, r0*p.DV, n, p.DV, p.DV)
 			// dp = dout·vᵀ, then ds = p∘(dp∘z − delta)·scale.
-			blas32.Gemm(blas.NoTrans, blas.Trans, 1, gb, matrix(a.v, b*p.S*p.DV, p.S, p.DV, p.DV), 0, matrix(ds, 0, n, p.S, p.S))
+			d.blasGemm(blas.NoTrans, blas.Trans, 1, gb, matrix(a.v, b*p.S*p.DV, p.S, p.DV, p.DV), 0, matrix(ds, 0, n, p.S, p.S))
 			parallelFor(n, max(1, grainReduce/max(1, p.S)), func(lo, hi int) {
 				for r := lo; r < hi; r++ {
 					i := i0 + r
@@ -204,9 +205,9 @@ func (d *Device) AttentionBackward(p device.AttentionParams, dq, dk, dv, dout, o
 				}
 			})
 			pm, dsm := matrix(pr, 0, n, p.S, p.S), matrix(ds, 0, n, p.S, p.S)
-			blas32.Gemm(blas.Trans, blas.NoTrans, 1, pm, gb, 1, dVb)
-			blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, dsm, matrix(a.k, b*p.S*p.D, p.S, p.D, p.D), 0, dQb)
-			blas32.Gemm(blas.Trans, blas.NoTrans, 1, dsm, matrix(a.q, r0*p.D, n, p.D, p.D), 1, dKb)
+			d.blasGemm(blas.Trans, blas.NoTrans, 1, pm, gb, 1, dVb)
+			d.blasGemm(blas.NoTrans, blas.NoTrans, 1, dsm, matrix(a.k, b*p.S*p.D, p.S, p.D, p.D), 0, dQb)
+			d.blasGemm(blas.Trans, blas.NoTrans, 1, dsm, matrix(a.q, r0*p.D, n, p.D, p.D), 1, dKb)
 		}
 	}
 }

@@ -147,7 +147,7 @@ func (c *convPlan) gather(m, y []float32, n0, nb, g int, scatter bool) {
 	})
 }
 
-func gemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func (d *Device) gemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	ta, tb := blas.NoTrans, blas.NoTrans
 	ar, ac, br, bc := m, k, k, n
 	if tA {
@@ -156,7 +156,7 @@ func gemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, 
 	if tB {
 		tb, br, bc = blas.Trans, n, k
 	}
-	blas32.Gemm(ta, tb, 1,
+	d.blasGemm(ta, tb, 1,
 		blas32.General{Rows: ar, Cols: ac, Stride: lda, Data: a[:matrixSpan(ar, ac, lda)]},
 		blas32.General{Rows: br, Cols: bc, Stride: ldb, Data: b[:matrixSpan(br, bc, ldb)]},
 		beta,
@@ -182,7 +182,7 @@ func (d *Device) Conv2d(p device.Conv2dParams, dst, x, w, bias device.Buffer) {
 		ld := nb * c.ohw
 		for g := 0; g < p.Groups; g++ {
 			c.im2col(col, xs, n0, nb, g)
-			gemm(false, false, c.kg, ld, c.kk, ws[g*c.kg*c.kk:], c.kk, col, ld, 0, tmp, ld)
+			d.gemm(false, false, c.kg, ld, c.kk, ws[g*c.kg*c.kk:], c.kk, col, ld, 0, tmp, ld)
 			c.gather(tmp, ys, n0, nb, g, true)
 		}
 	}
@@ -213,7 +213,7 @@ func (d *Device) Conv2dBackwardData(p device.Conv2dParams, dx, dy, w device.Buff
 		ld := nb * c.ohw
 		for g := 0; g < p.Groups; g++ {
 			c.gather(tmp, dys, n0, nb, g, false)
-			gemm(true, false, c.kk, ld, c.kg, ws[g*c.kg*c.kk:], c.kk, tmp, ld, 0, col, ld)
+			d.gemm(true, false, c.kk, ld, c.kg, ws[g*c.kg*c.kk:], c.kk, tmp, ld, 0, col, ld)
 			c.col2im(dxs, col, n0, nb, g)
 		}
 	}
@@ -242,7 +242,7 @@ func (d *Device) Conv2dBackwardFilter(p device.Conv2dParams, dw, x, dy device.Bu
 		for g := 0; g < p.Groups; g++ {
 			c.im2col(col, xs, n0, nb, g)
 			c.gather(tmp, dys, n0, nb, g, false)
-			gemm(false, true, c.kg, c.kk, ld, tmp, ld, col, ld, beta, dws[g*c.kg*c.kk:], c.kk)
+			d.gemm(false, true, c.kg, c.kk, ld, tmp, ld, col, ld, beta, dws[g*c.kg*c.kk:], c.kk)
 		}
 	}
 }

@@ -55,10 +55,10 @@ type Device struct {
 	errs               device.Errors
 }
 
-// GEMMTime is the wall time the device has spent in Gemm since it was
-// made: with the time of a training step, the share of the step outside
-// the matrix products (what cmd/vkbench reports for the CPU's training
-// cases).
+// GEMMTime is the wall time the device has spent in matrix products
+// since it was made (Gemm's, the convolutions' and attention's BLAS
+// calls): with the time of a training step, the share of the step
+// outside them (what cmd/vkbench reports for the CPU's training cases).
 func (d *Device) GEMMTime() time.Duration { return time.Duration(d.gemmNanos.Load()) }
 
 var _ device.Device = (*Device)(nil)

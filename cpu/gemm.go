@@ -78,7 +78,6 @@ func (d *Device) Gemm(p device.GemmParams) {
 	if p.M == 0 || p.N == 0 {
 		return
 	}
-	defer func(t0 time.Time) { d.gemmNanos.Add(int64(time.Since(t0))) }(time.Now())
 	act := p.Act != device.UnaryIdentity
 	var f func(float32) float32
 	if act {
@@ -94,12 +93,20 @@ func (d *Device) Gemm(p device.GemmParams) {
 			bo := p.B.Offset + i*p.B.BatchStride
 			am := blas32.General{Rows: ar, Cols: ac, Stride: p.A.LD, Data: a[ao : ao+matrixSpan(ar, ac, p.A.LD)]}
 			bm := blas32.General{Rows: br, Cols: bc, Stride: p.B.LD, Data: b[bo : bo+matrixSpan(br, bc, p.B.LD)]}
-			blas32.Gemm(tA, tB, p.Alpha, am, bm, p.Beta, cm)
+			d.blasGemm(tA, tB, p.Alpha, am, bm, p.Beta, cm)
 		}
 		if bias != nil || act {
 			epilogue(cm, bias, f, p.Act == device.UnaryReLU)
 		}
 	}
+}
+
+// blasGemm is every product of the CPU backend (Gemm's, the
+// convolutions', attention's): blas32.Gemm, its time counted in GEMMTime.
+func (d *Device) blasGemm(tA, tB blas.Transpose, alpha float32, a, b blas32.General, beta float32, c blas32.General) {
+	t0 := time.Now()
+	blas32.Gemm(tA, tB, alpha, a, b, beta, c)
+	d.gemmNanos.Add(int64(time.Since(t0)))
 }
 
 // scaleMatrix sets m = beta*m, writing zeros (not NaN*0) when beta is 0.
