@@ -52,7 +52,7 @@ func main() {
 func mainStatus(args []string, stdout, stderr io.Writer) int {
 	var c config
 	fs := flag.NewFlagSet("charlstm", flag.ContinueOnError)
-	fs.StringVar(&c.device, "device", "auto", `device: "auto", "cpu", "vulkan" or "vulkan:N"`)
+	cli.DeviceFlag(fs, &c.device)
 	fs.IntVar(&c.steps, "steps", 600, "training steps")
 	fs.IntVar(&c.batch, "batch", 32, "windows per step")
 	fs.IntVar(&c.seq, "seq", 64, "characters per window")
@@ -76,11 +76,7 @@ func mainStatus(args []string, stdout, stderr io.Writer) int {
 	if c.seq >= len(text) {
 		return cli.Exit("charlstm", fmt.Errorf("-seq %d: the text has %d characters", c.seq, len(text)), stderr)
 	}
-	var err error
-	if terr := tensor.Try(func() { _, err = run(c, stdout) }); terr != nil {
-		err = terr
-	}
-	return cli.Exit("charlstm", err, stderr)
+	return cli.Run("charlstm", stderr, func() error { _, err := run(c, stdout); return err })
 }
 
 // lm is the language model.

@@ -49,7 +49,7 @@ func main() {
 func mainStatus(args []string, stdout, stderr io.Writer) int {
 	var c config
 	fs := flag.NewFlagSet("dcgan", flag.ContinueOnError)
-	fs.StringVar(&c.device, "device", "auto", `device: "auto", "cpu", "vulkan" or "vulkan:N"`)
+	cli.DeviceFlag(fs, &c.device)
 	fs.StringVar(&c.data, "data", "", "folder of the MNIST files (default: the copy the build downloads)")
 	fs.StringVar(&c.out, "out", ".", "folder the sample grids dcgan-epoch-N.png go to")
 	fs.IntVar(&c.epochs, "epochs", 1, "passes over the training images")
@@ -78,11 +78,7 @@ func mainStatus(args []string, stdout, stderr io.Writer) int {
 	if err := errors.Join(checks...); err != nil {
 		return cli.Exit("dcgan", err, stderr)
 	}
-	var err error
-	if terr := tensor.Try(func() { _, err = run(c, stdout) }); terr != nil {
-		err = terr
-	}
-	return cli.Exit("dcgan", err, stderr)
+	return cli.Run("dcgan", stderr, func() error { _, err := run(c, stdout); return err })
 }
 
 // normal02 is DCGAN's initialisation: N(0, 0.02).

@@ -105,7 +105,7 @@ func mainStatus(args []string, stdout, stderr io.Writer) int {
 func parseArgs(args []string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("mnist", flag.ContinueOnError)
-	fs.StringVar(&c.device, "device", "auto", `device: "auto", "cpu", "vulkan" or "vulkan:N"`)
+	cli.DeviceFlag(fs, &c.device)
 	fs.StringVar(&c.model, "model", "mlp", `"mlp" (784-512-10, RMSprop), "cnn" (conv32-pool-conv64-pool-128-10, Adam with a cosine schedule) or "lstm" (the rows as a 28-step sequence: LSTM 128, then 10, Adam with a cosine schedule)`)
 	fs.StringVar(&c.data, "data", "", "folder of the MNIST IDX files (default: the GoMNIST module's data, or $MNIST_DIR)")
 	fs.IntVar(&c.epochs, "epochs", 5, "training epochs")

@@ -50,7 +50,7 @@ func main() {
 func mainStatus(args []string, stdout, stderr io.Writer) int {
 	var c config
 	fs := flag.NewFlagSet("transformer", flag.ContinueOnError)
-	fs.StringVar(&c.device, "device", "auto", `device: "auto", "cpu", "vulkan" or "vulkan:N"`)
+	cli.DeviceFlag(fs, &c.device)
 	fs.IntVar(&c.steps, "steps", 800, "training steps")
 	fs.IntVar(&c.batch, "batch", 64, "sequences per step")
 	fs.IntVar(&c.length, "len", 10, "digits per sequence")
@@ -79,11 +79,7 @@ func mainStatus(args []string, stdout, stderr io.Writer) int {
 	if err := errors.Join(checks...); err != nil {
 		return cli.Exit("transformer", err, stderr)
 	}
-	var err error
-	if terr := tensor.Try(func() { _, err = run(c, stdout) }); terr != nil {
-		err = terr
-	}
-	return cli.Exit("transformer", err, stderr)
+	return cli.Run("transformer", stderr, func() error { _, err := run(c, stdout); return err })
 }
 
 // model is the reversal Transformer.

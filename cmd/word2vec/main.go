@@ -51,7 +51,7 @@ func main() {
 func mainStatus(args []string, stdout, stderr io.Writer) int {
 	var c config
 	fs := flag.NewFlagSet("word2vec", flag.ContinueOnError)
-	fs.StringVar(&c.device, "device", "auto", `device: "auto", "cpu", "vulkan" or "vulkan:N"`)
+	cli.DeviceFlag(fs, &c.device)
 	fs.IntVar(&c.sentences, "sentences", 20000, "sentences in the generated corpus")
 	fs.IntVar(&c.dim, "dim", 32, "vector size")
 	fs.IntVar(&c.window, "window", 2, "context words on each side")
@@ -69,11 +69,7 @@ func mainStatus(args []string, stdout, stderr io.Writer) int {
 		cli.AtLeast("negatives", c.negatives, 1), cli.AtLeast("epochs", c.epochs, 1), cli.AtLeast("batch", c.batch, 1), cli.Positive("lr", c.lr)); err != nil {
 		return cli.Exit("word2vec", err, stderr)
 	}
-	var err error
-	if terr := tensor.Try(func() { _, err = run(c, stdout) }); terr != nil {
-		err = terr
-	}
-	return cli.Exit("word2vec", err, stderr)
+	return cli.Run("word2vec", stderr, func() error { _, err := run(c, stdout); return err })
 }
 
 // model is the two tables of vectors.

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/vkgrad/vkgrad/tensor"
 )
 
 // Parse parses args into fs. Syntax errors come back as one-line errors
@@ -159,4 +161,20 @@ func Exit(cmd string, err error, stderr io.Writer) int {
 	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
 	fmt.Fprintf(stderr, "%s: %s\n", cmd, msg)
 	return 1
+}
+
+// DeviceFlag defines the -device flag every command takes.
+func DeviceFlag(fs *flag.FlagSet, dst *string) {
+	fs.StringVar(dst, "device", "auto", `device: "auto", "cpu", "vulkan" or "vulkan:N"`)
+}
+
+// Run calls fn and reports its error as Exit does; an out-of-memory or
+// other device failure that fn raises as a panic (tensor.Try's kind) is
+// reported the same way, one line.
+func Run(cmd string, stderr io.Writer, fn func() error) int {
+	var err error
+	if terr := tensor.Try(func() { err = fn() }); terr != nil {
+		err = terr
+	}
+	return Exit(cmd, err, stderr)
 }
