@@ -82,7 +82,7 @@ func CheckConvTranspose(t *testing.T, dev device.Device) {
 				if c.B != nil {
 					weights["bias"] = c.B
 				}
-				loadWeights(t, dev, l, weights)
+				loadWeights(t, l.Params(), weights, nil)
 				compare(t, "nn.ConvTranspose2d output", l.Forward(x), c.Out)
 			})
 		})

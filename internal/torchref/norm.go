@@ -81,7 +81,7 @@ func CheckNorms(t *testing.T, dev device.Device) {
 				x := tensor.FromSlice(dev, c.X, c.Shape...).SetRequiresGrad(true)
 				g := nn.NewGroupNorm(dev, c.Groups, c.Shape[1], nn.LayerNormConfig{Eps: c.Eps, NoAffine: c.W == nil})
 				if c.W != nil {
-					loadWeights(t, dev, g, map[string][]float32{"weight": c.W, "bias": c.B})
+					loadWeights(t, g.Params(), map[string][]float32{"weight": c.W, "bias": c.B}, nil)
 				}
 				out := g.Forward(x)
 				compare(t, "output", out, c.Out)

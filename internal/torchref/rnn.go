@@ -111,16 +111,7 @@ func checkCellCase(t *testing.T, dev device.Device, in, hid int, c cellCase) {
 		m = nn.NewRNNCell(dev, nn.RNNReLU, cfg)
 	}
 	params := m.Params()
-	if len(params) != len(c.Weights) {
-		t.Fatalf("%d params, PyTorch has %d", len(params), len(c.Weights))
-	}
-	for _, p := range params {
-		w, ok := c.Weights[p.Name]
-		if !ok || fmt.Sprint(p.Tensor.Shape()) != fmt.Sprint(c.Shapes[p.Name]) {
-			t.Fatalf("param %s of shape %v: PyTorch has %v", p.Name, p.Tensor.Shape(), c.Shapes[p.Name])
-		}
-		tensor.Upload(p.Tensor, w)
-	}
+	loadWeights(t, params, c.Weights, c.Shapes)
 	x := tensor.FromSlice(dev, c.X, c.XShape...).SetRequiresGrad(true)
 	stateShape := append([]int{}, c.XShape[1:len(c.XShape)-1]...)
 	stateShape = append(stateShape, hid)
@@ -156,9 +147,7 @@ func checkCellCase(t *testing.T, dev device.Device, in, hid int, c cellCase) {
 	if c0 != nil {
 		compare(t, "grad of c0", c0.Grad(), c.GradC0)
 	}
-	for _, p := range params {
-		compare(t, "grad of "+p.Name, p.Tensor.Grad(), c.Grads[p.Name])
-	}
+	compareGrads(t, params, c.Grads)
 	for _, p := range params {
 		p.Tensor.Release()
 	}
@@ -178,16 +167,7 @@ func checkRecurrentCase(t *testing.T, dev device.Device, in, hid int, c rnnCase)
 		m = nn.NewRNN(dev, nn.RNNReLU, cfg)
 	}
 	params := m.Params()
-	if len(params) != len(c.Weights) {
-		t.Fatalf("%d params, PyTorch has %d", len(params), len(c.Weights))
-	}
-	for _, p := range params {
-		w, ok := c.Weights[p.Name]
-		if !ok || fmt.Sprint(p.Tensor.Shape()) != fmt.Sprint(c.Shapes[p.Name]) {
-			t.Fatalf("param %s of shape %v: PyTorch has %v", p.Name, p.Tensor.Shape(), c.Shapes[p.Name])
-		}
-		tensor.Upload(p.Tensor, w)
-	}
+	loadWeights(t, params, c.Weights, c.Shapes)
 	x := tensor.FromSlice(dev, c.X, c.XShape...).SetRequiresGrad(true)
 	dirs := 1
 	if c.Bidirectional {
@@ -224,9 +204,7 @@ func checkRecurrentCase(t *testing.T, dev device.Device, in, hid int, c rnnCase)
 	if c0 != nil {
 		compare(t, "grad of c0", c0.Grad(), c.GradC0)
 	}
-	for _, p := range params {
-		compare(t, "grad of "+p.Name, p.Tensor.Grad(), c.Grads[p.Name])
-	}
+	compareGrads(t, params, c.Grads)
 	for _, p := range params {
 		p.Tensor.Release()
 	}

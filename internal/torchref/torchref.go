@@ -146,3 +146,32 @@ func replay(t *testing.T, dev device.Device, tr *trajectories, want run, newOpt 
 		}
 	}
 }
+
+// loadWeights sets params from PyTorch's by name (uploading in place):
+// the names on both sides must be the same, and with shapes (PyTorch's,
+// by name) so must the shapes.
+func loadWeights(t *testing.T, params []nn.Param, weights map[string][]float32, shapes map[string][]int) {
+	t.Helper()
+	if len(params) != len(weights) {
+		var names []string
+		for _, p := range params {
+			names = append(names, p.Name)
+		}
+		t.Fatalf("%d params %v, PyTorch has %d", len(params), names, len(weights))
+	}
+	for _, p := range params {
+		w, ok := weights[p.Name]
+		if !ok || len(w) != p.Tensor.Size() || shapes != nil && !slices.Equal(p.Tensor.Shape(), shapes[p.Name]) {
+			t.Fatalf("param %s of shape %v: PyTorch has %v (%d values)", p.Name, p.Tensor.Shape(), shapes[p.Name], len(w))
+		}
+		tensor.Upload(p.Tensor, w)
+	}
+}
+
+// compareGrads checks every param's gradient against PyTorch's, by name.
+func compareGrads(t *testing.T, params []nn.Param, grads map[string][]float64) {
+	t.Helper()
+	for _, p := range params {
+		compare(t, "grad of "+p.Name, p.Tensor.Grad(), grads[p.Name])
+	}
+}
