@@ -82,7 +82,7 @@ func (dp *DataParallel) copyFirst(keep func(nn.Param) bool) error {
 		}
 		for _, r := range dp.Replicas[1:] {
 			dst := r.Model.Params()[k].Tensor
-			tensor.Tidy(func() { tensor.Assign(dst, tensor.FromSlice(r.Device, v, dst.Shape()...)) })
+			tensor.Upload(dst, v)
 		}
 	}
 	return nil
@@ -223,12 +223,12 @@ func (dp *DataParallel) averageGrads(shares [][2]int, batch int) error {
 		if !found {
 			continue
 		}
-		for i, r := range dp.Replicas {
+		for i := range dp.Replicas {
 			t := params[i][k].Tensor
 			if t.Grad() == nil {
 				return fmt.Errorf("parallel: Step: replica %d has no gradient for %s, which others have", i, p0.Name)
 			}
-			tensor.Tidy(func() { tensor.Assign(t.Grad(), tensor.FromSlice(r.Device, sum, t.Shape()...)) })
+			tensor.Upload(t.Grad(), sum)
 		}
 	}
 	return nil

@@ -76,7 +76,7 @@ func TestMPIMatchesOneProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 		dst := ref.Params()[k].Tensor
-		tensor.Assign(dst, tensor.FromSlice(dev, v, dst.Shape()...))
+		tensor.Upload(dst, v)
 	}
 	if _, err := fit(dev, job, shape, train, c, comm, io.Discard); err != nil {
 		t.Fatal(err)

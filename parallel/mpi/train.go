@@ -91,7 +91,7 @@ func unpack(ps []nn.Param, flat []float32, target func(nn.Param) *tensor.Tensor)
 		if at+n > len(flat) {
 			return fmt.Errorf("mpi: %d values for params of %d", len(flat), size(ps))
 		}
-		tensor.Tidy(func() { tensor.Assign(t, tensor.FromSlice(t.Device(), flat[at:at+n], t.Shape()...)) })
+		tensor.Upload(t, flat[at:at+n])
 		at += n
 	}
 	return nil
