@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/vkgrad/vkgrad/cpu/internal/vec"
 	"github.com/vkgrad/vkgrad/device"
 )
 
@@ -288,14 +289,7 @@ func (d *Device) UnaryBackward(op device.UnaryOp, alpha float32, shape []int, dx
 		it.rows(lo, hi, [4]int{0, z.Offset, dy.Offset}, func(o, s [4]int, m int) {
 			r := out[o[0] : o[0]+m]
 			if op == device.UnaryReLU && s[1] == 1 && s[2] == 1 {
-				zr, gr := zs[o[1]:o[1]+m], dys[o[2]:o[2]+m]
-				for i, z := range zr {
-					if z > 0 {
-						r[i] = gr[i]
-					} else {
-						r[i] = 0
-					}
-				}
+				vec.ReLUBackward(r, zs[o[1]:o[1]+m], dys[o[2]:o[2]+m])
 				return
 			}
 			for i := range r {

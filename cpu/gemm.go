@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 
+	"github.com/vkgrad/vkgrad/cpu/internal/vec"
 	"github.com/vkgrad/vkgrad/device"
 )
 
@@ -132,10 +133,7 @@ func epilogue(m blas32.General, bias []float32, f func(float32) float32, relu bo
 			row := m.Data[r*m.Stride : r*m.Stride+m.Cols]
 			switch {
 			case relu && bias != nil:
-				bias := bias[:len(row)]
-				for j, v := range row {
-					row[j] = max(v+bias[j], 0) // branch-free; NaN stays NaN, −0 becomes 0, as UnaryFunc's ReLU
-				}
+				vec.BiasReLU(row, bias) // NaN stays NaN, −0 becomes 0, as UnaryFunc's ReLU
 				continue
 			case bias != nil:
 				bias := bias[:len(row)]

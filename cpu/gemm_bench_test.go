@@ -56,3 +56,43 @@ func BenchmarkGEMM(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGEMMShapes measures the products of one MNIST MLP training step
+// (batch 128, 784→512→10; weights stored [out, in] as PyTorch's) through the
+// CPU device's Gemm, each reporting GFLOP/s. Their sum is the floor a
+// training step's time is compared with (vkbench's "outside GEMM" share).
+func BenchmarkGEMMShapes(b *testing.B) {
+	nt, tn, nn := blas.NoTrans, blas.Trans, blas.NoTrans
+	for _, c := range []struct {
+		name    string
+		tA, tB  blas.Transpose
+		m, n, k int
+	}{
+		{"mlp fc1 forward x·Wᵀ", nn, tn, 128, 512, 784},
+		{"mlp fc1 weight grad dYᵀ·x", tn, nt, 512, 784, 128},
+		{"mlp fc2 forward h·Wᵀ", nn, tn, 128, 10, 512},
+		{"mlp fc2 weight grad dYᵀ·h", tn, nt, 10, 512, 128},
+		{"mlp fc2 input grad dY·W", nn, nt, 128, 512, 10},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 2))
+			d := New()
+			ar, ac := c.m, c.k
+			if c.tA == blas.Trans {
+				ar, ac = ac, ar
+			}
+			br, bc := c.k, c.n
+			if c.tB == blas.Trans {
+				br, bc = bc, br
+			}
+			ab, bbuf, cb := upload(d, randSlice(r, ar*ac)), upload(d, randSlice(r, br*bc)), device.MustAlloc(d, c.m*c.n)
+			p := device.GemmParams{M: c.m, N: c.n, K: c.k, Alpha: 1, TransA: c.tA == blas.Trans, TransB: c.tB == blas.Trans,
+				A: device.Matrix{Buf: ab, LD: ac}, B: device.Matrix{Buf: bbuf, LD: bc}, C: device.Matrix{Buf: cb, LD: c.n}}
+			b.ResetTimer()
+			for range b.N {
+				d.Gemm(p)
+			}
+			b.ReportMetric(2*float64(c.m*c.n*c.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

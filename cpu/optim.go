@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/vkgrad/vkgrad/cpu/internal/vec"
 	"github.com/vkgrad/vkgrad/device"
 )
 
@@ -26,6 +27,9 @@ func (d *Device) state(op string, n int, names []string, bufs ...device.Buffer) 
 	return out
 }
 
+// flushSubnormal is the state rule of device.Optimizers.
+var flushSubnormal = vec.FlushSubnormal
+
 func need(op, name string, s []float32, why string) {
 	if s == nil {
 		panic(fmt.Sprintf("cpu: %s: %s buffer is nil but %s", op, name, why))
@@ -45,9 +49,9 @@ func (d *Device) SGDStep(p device.SGDParams, n int, param, grad, velocity device
 			gi := g[i] + p.WeightDecay*w[i]
 			if p.Momentum != 0 {
 				if first {
-					v[i] = gi
+					v[i] = flushSubnormal(gi)
 				} else {
-					v[i] = p.Momentum*v[i] + (1-p.Dampening)*gi
+					v[i] = flushSubnormal(p.Momentum*v[i] + (1-p.Dampening)*gi)
 				}
 				if p.Nesterov {
 					gi += p.Momentum * v[i]
@@ -69,27 +73,11 @@ func (d *Device) AdamStep(p device.AdamParams, n int, param, grad, m, v device.B
 	step := float64(max(p.Step, 1))
 	bc1 := float32(1 - math.Pow(float64(p.Beta1), step))
 	bc2 := float32(math.Sqrt(1 - math.Pow(float64(p.Beta2), step)))
-	// The constants hoisted and the slices cut to each range (no bounds
-	// checks in the loop); the arithmetic is the same, in the same order,
-	// as every backend's.
-	b1, b1c, b2, b2c, eps := p.Beta1, 1-p.Beta1, p.Beta2, 1-p.Beta2, p.Eps
-	lrb := p.LR / bc1
-	decay, wd := 1-p.LR*p.WeightDecay, p.WeightDecay
+	// The arithmetic is the same, in the same order, as every backend's.
+	a := vec.AdamArgs{B1: p.Beta1, B1c: 1 - p.Beta1, B2: p.Beta2, B2c: 1 - p.Beta2, Eps: p.Eps,
+		LRB: p.LR / bc1, BC2: bc2, Decay: 1 - p.LR*p.WeightDecay, WD: p.WeightDecay, Decoupled: p.Decoupled}
 	parallelFor(n, grainElementwise, func(lo, hi int) {
-		w, g, ms, vs := w[lo:hi], g[lo:hi], ms[lo:hi], vs[lo:hi]
-		for i := range w {
-			gi := g[i]
-			if p.Decoupled {
-				w[i] *= decay
-			} else {
-				gi += wd * w[i]
-			}
-			m := b1*ms[i] + b1c*gi
-			v := b2*vs[i] + b2c*gi*gi
-			ms[i], vs[i] = m, v
-			denom := float32(math.Sqrt(float64(v)))/bc2 + eps
-			w[i] -= lrb * m / denom
-		}
+		vec.Adam(w[lo:hi], g[lo:hi], ms[lo:hi], vs[lo:hi], a)
 	})
 }
 
@@ -105,27 +93,21 @@ func (d *Device) RMSpropStep(p device.RMSpropParams, n int, param, grad, sq, gra
 		need("RMSpropStep", "buf", b, "momentum is set")
 	}
 	if !p.Centered && !p.EpsInsideSqrt && p.Momentum == 0 {
-		// Keras' RMSprop, the common case: no branch in the loop, and the
-		// slices cut to the range so the compiler drops the bounds checks.
+		// Keras' RMSprop, the common case: vec's kernel, vectorised where
+		// the processor allows.
 		rho, rho1, eps, lr, wd := p.Rho, 1-p.Rho, p.Eps, p.LR, p.WeightDecay
 		parallelFor(n, grainElementwise, func(lo, hi int) {
-			w, g, sq := w[lo:hi], g[lo:hi], sqs[lo:hi]
-			for i := range w {
-				gi := g[i] + wd*w[i]
-				v := rho*sq[i] + rho1*gi*gi
-				sq[i] = v
-				w[i] -= lr * gi / (float32(math.Sqrt(float64(v))) + eps)
-			}
+			vec.RMSprop(w[lo:hi], g[lo:hi], sqs[lo:hi], rho, rho1, eps, lr, wd)
 		})
 		return
 	}
 	parallelFor(n, grainElementwise, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			gi := g[i] + p.WeightDecay*w[i]
-			sqs[i] = p.Rho*sqs[i] + (1-p.Rho)*gi*gi
+			sqs[i] = flushSubnormal(p.Rho*sqs[i] + (1-p.Rho)*gi*gi)
 			avg := sqs[i]
 			if p.Centered {
-				ga[i] = p.Rho*ga[i] + (1-p.Rho)*gi
+				ga[i] = flushSubnormal(p.Rho*ga[i] + (1-p.Rho)*gi)
 				avg -= ga[i] * ga[i]
 			}
 			var denom float32
@@ -135,7 +117,7 @@ func (d *Device) RMSpropStep(p device.RMSpropParams, n int, param, grad, sq, gra
 				denom = float32(math.Sqrt(float64(avg))) + p.Eps
 			}
 			if p.Momentum != 0 {
-				b[i] = p.Momentum*b[i] + gi/denom
+				b[i] = flushSubnormal(p.Momentum*b[i] + gi/denom)
 				w[i] -= p.LR * b[i]
 			} else {
 				w[i] -= p.LR * gi / denom
@@ -153,7 +135,7 @@ func (d *Device) AdaGradStep(p device.AdaGradParams, n int, param, grad, sum dev
 	parallelFor(n, grainElementwise, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			gi := g[i] + p.WeightDecay*w[i]
-			acc[i] += gi * gi
+			acc[i] = flushSubnormal(acc[i] + gi*gi)
 			w[i] -= clr * gi / (float32(math.Sqrt(float64(acc[i]))) + p.Eps)
 		}
 	})

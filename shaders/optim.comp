@@ -19,6 +19,11 @@ layout(push_constant) uniform PC {
     float p0, p1, p2, p3, p4; // per algorithm, below
 } pc;
 
+// flushSubnormal stores state below float32's smallest normal number as
+// zero (device.Optimizers' state rule: subnormals are slow on CPUs, and the
+// rule keeps every backend's state the same).
+float flushSubnormal(float x) { return abs(x) < 1.17549435e-38 ? 0.0 : x; }
+
 void main() {
     uint i = flatIndex();
     if (i >= pc.n) return;
@@ -27,7 +32,7 @@ void main() {
         // p0 momentum, p1 dampening; flags: 1 nesterov, 2 first step.
         gi += pc.wd * w[i];
         if (pc.p0 != 0.0) {
-            float v = (pc.flags & 2u) != 0u ? gi : pc.p0 * s1[i] + (1.0 - pc.p1) * gi;
+            float v = flushSubnormal((pc.flags & 2u) != 0u ? gi : pc.p0 * s1[i] + (1.0 - pc.p1) * gi);
             s1[i] = v;
             gi = (pc.flags & 1u) != 0u ? gi + pc.p0 * v : v;
         }
@@ -41,25 +46,25 @@ void main() {
         } else {
             gi += pc.wd * wi;
         }
-        float m = pc.p0 * s1[i] + (1.0 - pc.p0) * gi;
-        float v = pc.p1 * s2[i] + (1.0 - pc.p1) * gi * gi;
+        float m = flushSubnormal(pc.p0 * s1[i] + (1.0 - pc.p0) * gi);
+        float v = flushSubnormal(pc.p1 * s2[i] + (1.0 - pc.p1) * gi * gi);
         s1[i] = m;
         s2[i] = v;
         w[i] = wi - pc.p3 * m / (sqrt(v) / pc.p4 + pc.p2);
     } else if (ALG == 2u) {
         // p0 rho, p1 eps, p2 momentum; flags: 1 centered, 2 eps inside sqrt.
         gi += pc.wd * w[i];
-        float sq = pc.p0 * s1[i] + (1.0 - pc.p0) * gi * gi;
+        float sq = flushSubnormal(pc.p0 * s1[i] + (1.0 - pc.p0) * gi * gi);
         s1[i] = sq;
         float avg = sq;
         if ((pc.flags & 1u) != 0u) {
-            float ga = pc.p0 * s2[i] + (1.0 - pc.p0) * gi;
+            float ga = flushSubnormal(pc.p0 * s2[i] + (1.0 - pc.p0) * gi);
             s2[i] = ga;
             avg -= ga * ga;
         }
         float denom = (pc.flags & 2u) != 0u ? sqrt(avg + pc.p1) : sqrt(avg) + pc.p1;
         if (pc.p2 != 0.0) {
-            float b = pc.p2 * s3[i] + gi / denom;
+            float b = flushSubnormal(pc.p2 * s3[i] + gi / denom);
             s3[i] = b;
             w[i] -= pc.lr * b;
         } else {
@@ -68,7 +73,7 @@ void main() {
     } else {
         // p0 eps; lr is already decayed.
         gi += pc.wd * w[i];
-        float acc = s1[i] + gi * gi;
+        float acc = flushSubnormal(s1[i] + gi * gi);
         s1[i] = acc;
         w[i] -= pc.lr * gi / (sqrt(acc) + pc.p0);
     }

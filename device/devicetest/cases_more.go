@@ -2,6 +2,8 @@ package devicetest
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 
 	"github.com/vkgrad/vkgrad/device"
 )
@@ -114,22 +116,46 @@ func generatorCases() []Case {
 	return cs
 }
 
+// nearSmallestNormal draws normal magnitudes from 2^-126, float32's
+// smallest normal number, to 2^-122 (both signs): a few decay steps take
+// many of them below it.
+func nearSmallestNormal(r *rand.Rand, _ int) float32 {
+	v := float32(math.Ldexp(1, -126+r.IntN(4)) * (1 + r.Float64()))
+	if r.IntN(2) == 0 {
+		return -v
+	}
+	return v
+}
+
 func optimizerCases() []Case {
 	const n = 1001
 	steps := 3
 	// Buffers: param, grad, state 1..3.
 	bufs := []Buf{{N: n, Gen: Normal}, {N: n, Gen: Normal}, {N: n, Gen: Const(0)}, {N: n, Gen: Const(0)}, {N: n, Gen: Const(0)}}
+	// The same steps again from state near float32's smallest normal and
+	// zero gradients (a weight that never sees a signal): the state decays
+	// into the subnormal range and must be stored as zero there
+	// (device.Optimizers' state rule).
+	tiny := []Buf{{N: n, Gen: Normal}, {N: n, Gen: Const(0)}, {N: n, Gen: nearSmallestNormal}, {N: n, Gen: nearSmallestNormal}, {N: n, Gen: nearSmallestNormal}}
 	var cs []Case
 	add := func(name string, fn func(d device.Device, b []device.Buffer, step int)) {
-		cs = append(cs, Case{
-			Name: name, Bufs: bufs,
-			Run: func(d device.Device, b []device.Buffer) {
-				for s := 1; s <= steps; s++ {
-					fn(d, b, s)
-				}
-			},
-			Check: []int{0, 2, 3, 4}, Atol: looseA, Rtol: looseR,
-		})
+		run := func(d device.Device, b []device.Buffer) {
+			for s := 1; s <= steps; s++ {
+				fn(d, b, s)
+			}
+		}
+		cs = append(cs, Case{Name: name, Bufs: bufs, Run: run, Check: []int{0, 2, 3, 4}, Atol: looseA, Rtol: looseR},
+			Case{Name: name + "/subnormal state", Bufs: tiny, Run: run, Check: []int{0, 2, 3, 4}, Atol: looseA, Rtol: looseR,
+				Property: func(out [][]float32) error {
+					for _, i := range []int{2, 3, 4} {
+						for j, v := range out[i] {
+							if v != 0 && math.Abs(float64(v)) < device.SmallestNormal32 {
+								return fmt.Errorf("state buffer %d element %d is subnormal (%g); the state rule stores it as 0", i, j, v)
+							}
+						}
+					}
+					return nil
+				}})
 	}
 	for _, p := range []device.SGDParams{{LR: 0.1}, {LR: 0.1, Momentum: 0.9, WeightDecay: 0.01}, {LR: 0.1, Momentum: 0.9, Dampening: 0.1, Nesterov: true}} {
 		add(fmt.Sprintf("SGDStep/%+v", p), func(d device.Device, b []device.Buffer, s int) {

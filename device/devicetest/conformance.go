@@ -51,6 +51,10 @@ type Case struct {
 	Check []int
 	// Atol and Rtol: |got - want| <= Atol + Rtol*|want|; NaN must match NaN.
 	Atol, Rtol float64
+	// Property, when set, checks a rule of the op's contract on every
+	// device's results (the reference device's too), given the buffers
+	// without their guards.
+	Property func(out [][]float32) error
 	// SyncErr, when set, is part of the error the first Sync after Run
 	// must return on every device (bad input an op reports); the error is
 	// returned once, so the read-backs that follow succeed.
@@ -164,6 +168,15 @@ func runCase(t *testing.T, c Case, dev, ref device.Device) {
 				t.Fatal(err)
 			}
 			d.Release(bufs[i])
+		}
+		if c.Property != nil {
+			out := make([][]float32, len(host))
+			for i, b := range c.Bufs {
+				out[i] = results[k][i][:b.N]
+			}
+			if err := c.Property(out); err != nil {
+				t.Errorf("%s: %v", d.Info().Backend, err)
+			}
 		}
 	}
 	for i, b := range c.Bufs {

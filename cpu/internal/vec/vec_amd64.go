@@ -1,0 +1,24 @@
+//go:build amd64 && !purego
+
+package vec
+
+import "golang.org/x/sys/cpu"
+
+var haveSIMD = cpu.X86.HasAVX2
+
+const simdName = "avx2"
+
+// The assembly kernels (vec_amd64.s) take slices whose length is a
+// multiple of 8, the others as long or longer.
+
+//go:noescape
+func rmspropAVX2(w, g, sq []float32, rho, rho1, eps, lr, wd float32)
+
+//go:noescape
+func adamAVX2(w, g, m, v []float32, a *AdamArgs)
+
+//go:noescape
+func reluBackwardAVX2(dx, z, dy []float32)
+
+//go:noescape
+func biasReLUAVX2(row, bias []float32)

@@ -1,0 +1,14 @@
+//go:build !amd64 || purego
+
+package vec
+
+const haveSIMD = false
+
+const simdName = ""
+
+// Never called: vectorPart is 0 without the assembly kernels.
+
+func rmspropAVX2(w, g, sq []float32, rho, rho1, eps, lr, wd float32) { panic("unreachable") }
+func adamAVX2(w, g, m, v []float32, a *AdamArgs)                     { panic("unreachable") }
+func reluBackwardAVX2(dx, z, dy []float32)                           { panic("unreachable") }
+func biasReLUAVX2(row, bias []float32)                               { panic("unreachable") }
