@@ -284,6 +284,7 @@ func (d *Device) Stats() device.Stats {
 		LiveBuffers:   d.liveBuffers.Load(),
 		LiveBytes:     d.liveBytes.Load(),
 		PooledBytes:   d.pool.bytes(),
+		FreshBytes:    d.pool.freshBytes(),
 		Allocs:        d.allocs.Load(),
 		Releases:      d.releases.Load(),
 		Uploads:       d.uploads.Load(),

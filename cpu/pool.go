@@ -15,6 +15,7 @@ type pool struct {
 	mu     sync.Mutex
 	free   map[int][][]float32
 	pooled int64
+	fresh  int64 // bytes made because no class had a slice to reuse
 }
 
 func (p *pool) init() { p.free = map[int][][]float32{} }
@@ -39,6 +40,7 @@ func (p *pool) get(n int) []float32 {
 		p.mu.Unlock()
 		return s[:n]
 	}
+	p.fresh += int64(c) * 4
 	p.mu.Unlock()
 	return make([]float32, n, c)
 }
@@ -68,4 +70,10 @@ func (p *pool) drain() {
 	defer p.mu.Unlock()
 	p.free = map[int][][]float32{}
 	p.pooled = 0
+}
+
+func (p *pool) freshBytes() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.fresh
 }

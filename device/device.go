@@ -159,6 +159,11 @@ type Stats struct {
 	LiveBytes   int64
 	// PooledBytes is memory kept in the device's pools for reuse.
 	PooledBytes int64
+	// FreshBytes counts the bytes the device has taken from the system
+	// (the Go heap on the CPU, new memory blocks on a GPU) because its
+	// pools had nothing to reuse. In a steady training loop it stops
+	// growing: every step's buffers come from the pools.
+	FreshBytes int64
 	// Allocs and Releases count Alloc and Release calls.
 	Allocs, Releases int64
 	// Uploads and Downloads count host-to-device and device-to-host

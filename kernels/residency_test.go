@@ -15,7 +15,7 @@ import (
 // its batch,
 // downloads nothing unless the loss is read, submits a small fixed number
 // of times (not once per op), and that device memory is flat from step 10
-// to step 100.
+// to step 100, every buffer from the pools (no fresh memory blocks).
 func TestTrainingStaysOnDevice(t *testing.T) {
 	d := testDevices(t)[0].d
 	nn.ManualSeed(1)
@@ -55,7 +55,7 @@ func trainSteps(t *testing.T, d *Device, model nn.Module, opt nn.Optimizer, shap
 		}
 		opt.Release()
 	}()
-	var first, bytes10, live10, pooled10 int64
+	var first, bytes10, live10, pooled10, fresh10 int64
 	for step := 1; step <= 100; step++ {
 		before := d.Stats()
 		readLoss := step%10 == 0
@@ -99,7 +99,13 @@ func trainSteps(t *testing.T, d *Device, model nn.Module, opt nn.Optimizer, shap
 		// more staging buffers when more batches happen to be in flight
 		// (submission follows the GPU's progress), but do not grow.
 		if step == 10 {
-			bytes10, live10, pooled10 = s.LiveBytes, s.LiveBuffers, s.PooledBytes
+			bytes10, live10, pooled10, fresh10 = s.LiveBytes, s.LiveBuffers, s.PooledBytes, s.FreshBytes
+		}
+		if step == 10 && fresh10 == 0 {
+			t.Fatal("FreshBytes is 0 after 10 steps: the memory blocks are not counted")
+		}
+		if step > 10 && s.FreshBytes != fresh10 {
+			t.Fatalf("step %d: %d bytes of fresh device memory since step 10; the pools should serve every step", step, s.FreshBytes-fresh10)
 		}
 		const slack = 64 << 10
 		if step > 10 && (s.LiveBytes != bytes10 || s.LiveBuffers != live10 || s.PooledBytes > pooled10+slack) {

@@ -84,6 +84,7 @@ type memory struct {
 	maxBuffer uint64
 
 	live, liveBytes, allocs, releases int64
+	fresh                             int64 // bytes of the blocks created
 }
 
 func (m *memory) init(r *Runtime, forceStaging bool) error {
@@ -186,6 +187,7 @@ func (m *memory) newBlock(p *pool, size uint64, n int) (*block, error) {
 		blk.mapped = ptr
 	}
 	p.blocks = append(p.blocks, blk)
+	m.fresh += int64(size)
 	if p.heap < len(m.heapUsed) {
 		m.heapUsed[p.heap] += size
 	}
@@ -315,11 +317,11 @@ func (m *memory) retire(completed uint64) {
 	m.pending = keep
 }
 
-func (m *memory) counts() (live, liveBytes, pooled, allocs, releases int64) {
+func (m *memory) counts() (live, liveBytes, pooled, fresh, allocs, releases int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	// Pending staging buffers are pool memory waiting for their batch.
-	return m.live, m.liveBytes, int64(m.dev.pooled + m.up.pooled + m.down.pooled + m.pendingBytes), m.allocs, m.releases
+	return m.live, m.liveBytes, int64(m.dev.pooled + m.up.pooled + m.down.pooled + m.pendingBytes), m.fresh, m.allocs, m.releases
 }
 
 func (m *memory) destroy() {

@@ -429,9 +429,9 @@ func (r *Runtime) checkMessages() error {
 
 // Stats returns the runtime's counters.
 func (r *Runtime) Stats() device.Stats {
-	live, liveBytes, pooled, allocs, releases := r.mem.counts()
+	live, liveBytes, pooled, fresh, allocs, releases := r.mem.counts()
 	return device.Stats{
-		LiveBuffers: live, LiveBytes: liveBytes, PooledBytes: pooled, Allocs: allocs, Releases: releases,
+		LiveBuffers: live, LiveBytes: liveBytes, PooledBytes: pooled, FreshBytes: fresh, Allocs: allocs, Releases: releases,
 		Uploads: r.uploads.Load(), Downloads: r.downloads.Load(), UploadBytes: r.upBytes.Load(), DownloadBytes: r.downBytes.Load(),
 		Submits: r.submits.Load(), Ops: r.ops.Load(),
 	}
