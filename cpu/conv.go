@@ -4,6 +4,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 
+	"github.com/vkgrad/vkgrad/cpu/internal/vec"
 	"github.com/vkgrad/vkgrad/device"
 )
 
@@ -48,6 +49,10 @@ func (c *convPlan) check(d *Device, op string, x, w, y device.Buffer) {
 func (c *convPlan) im2col(col, x []float32, n0, nb, g int) {
 	p := c.p
 	ld := nb * c.ohw
+	// "Same" convolutions with unit strides: each (kh, kw) block of the
+	// column matrix is the plane shifted by one offset, so one copy and a
+	// few zeroed edge elements instead of a copy and two clears per row.
+	shifted := p.StrideH == 1 && p.StrideW == 1 && p.DilationW == 1 && c.ow == p.W
 	parallelFor(nb*c.cg, 1, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			img, ch := t/c.cg, t%c.cg
@@ -56,6 +61,10 @@ func (c *convPlan) im2col(col, x []float32, n0, nb, g int) {
 				for kw := 0; kw < p.KW; kw++ {
 					r := (ch*p.KH+kh)*p.KW + kw
 					dst := col[r*ld+img*c.ohw : r*ld+(img+1)*c.ohw]
+					if shifted {
+						c.shiftedBlock(dst, plane[:p.H*p.W], kh*p.DilationH-p.PadH, kw-p.PadW)
+						continue
+					}
 					// The outputs ow in [owLo, owHi) read inside the row.
 					off := -p.PadW + kw*p.DilationW
 					owLo, owHi := validRange(off, p.StrideW, p.W, c.ow)
@@ -81,6 +90,46 @@ func (c *convPlan) im2col(col, x []float32, n0, nb, g int) {
 			}
 		}
 	})
+}
+
+// shiftedBlock fills dst [oh, W] with the plane [H, W] shifted by dh rows
+// and dw columns, zeros where the shift reads outside the plane: the
+// im2col block of a unit-stride convolution whose output is as wide as its
+// input.
+func (c *convPlan) shiftedBlock(dst, plane []float32, dh, dw int) {
+	w, h := c.p.W, c.p.H
+	// Output rows whose input row oh+dh lies in the plane.
+	rowLo, rowHi := max(0, -dh), min(c.oh, h-dh)
+	if rowLo >= rowHi {
+		clear(dst)
+		return
+	}
+	lo, hi := rowLo*w, rowHi*w
+	s := dh*w + dw
+	// The flat copy reads past the plane by at most |dw| elements at its
+	// ends: those are edge columns, zeroed below.
+	srcLo, srcHi := lo+s, hi+s
+	if srcLo < 0 {
+		lo, srcLo = lo-srcLo, 0
+	}
+	if srcHi > h*w {
+		hi, srcHi = hi-(srcHi-h*w), h*w
+	}
+	clear(dst[:lo])
+	copy(dst[lo:hi], plane[srcLo:srcHi])
+	clear(dst[hi:])
+	// Columns whose input column ow+dw lies outside the row, in every row
+	// (the copy wrapped them around from the neighbouring rows).
+	if dw != 0 {
+		cLo, cHi := 0, -dw
+		if dw > 0 {
+			cLo, cHi = w-dw, w
+		}
+		cLo, cHi = max(cLo, 0), min(cHi, w)
+		for r := rowLo; r < rowHi; r++ {
+			clear(dst[r*w+cLo : r*w+cHi])
+		}
+	}
 }
 
 // validRange returns the outputs [lo, hi) of n whose input index
@@ -109,18 +158,25 @@ func (c *convPlan) col2im(dx, col []float32, n0, nb, g int) {
 				for kw := 0; kw < p.KW; kw++ {
 					r := (ch*p.KH+kh)*p.KW + kw
 					src := col[r*ld+img*c.ohw : r*ld+(img+1)*c.ohw]
+					// The outputs ow in [owLo, owHi) land inside the row.
+					off := -p.PadW + kw*p.DilationW
+					owLo, owHi := validRange(off, p.StrideW, p.W, c.ow)
+					if owLo >= owHi {
+						continue
+					}
 					for oh := 0; oh < c.oh; oh++ {
 						ih := oh*p.StrideH - p.PadH + kh*p.DilationH
 						if ih < 0 || ih >= p.H {
 							continue
 						}
 						dst := plane[ih*p.W : (ih+1)*p.W]
-						iw := -p.PadW + kw*p.DilationW
-						for _, v := range src[oh*c.ow : (oh+1)*c.ow] {
-							if iw >= 0 && iw < p.W {
-								dst[iw] += v
-							}
-							iw += p.StrideW
+						s := src[oh*c.ow : (oh+1)*c.ow]
+						if p.StrideW == 1 {
+							vec.AddTo(dst[owLo+off:owHi+off], s[owLo:owHi])
+							continue
+						}
+						for ow := owLo; ow < owHi; ow++ {
+							dst[ow*p.StrideW+off] += s[ow]
 						}
 					}
 				}
@@ -130,18 +186,22 @@ func (c *convPlan) col2im(dx, col []float32, n0, nb, g int) {
 }
 
 // gather copies the group g channels of images n0..n0+nb-1 of an
-// [N, OutC, OH*OW] tensor into m [kg, nb*ohw], or back when scatter is set.
-func (c *convPlan) gather(m, y []float32, n0, nb, g int, scatter bool) {
+// [N, OutC, OH*OW] tensor into m [kg, nb*ohw]; scatter copies them back
+// (adding each channel's bias when bias is not nil).
+func (c *convPlan) gather(m, y []float32, n0, nb, g int, scatter bool, bias []float32) {
 	ld := nb * c.ohw
 	parallelFor(nb*c.kg, 4, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			img, k := t/c.kg, t%c.kg
 			a := m[k*ld+img*c.ohw : k*ld+(img+1)*c.ohw]
 			b := y[(n0+img)*c.outSize+(g*c.kg+k)*c.ohw:][:c.ohw]
-			if scatter {
-				copy(b, a)
-			} else {
+			switch {
+			case !scatter:
 				copy(a, b)
+			case bias != nil:
+				vec.AddConst(b, a, bias[g*c.kg+k])
+			default:
+				copy(b, a)
 			}
 		}
 	})
@@ -183,18 +243,8 @@ func (d *Device) Conv2d(p device.Conv2dParams, dst, x, w, bias device.Buffer) {
 		for g := 0; g < p.Groups; g++ {
 			c.im2col(col, xs, n0, nb, g)
 			d.gemm(false, false, c.kg, ld, c.kk, ws[g*c.kg*c.kk:], c.kk, col, ld, 0, tmp, ld)
-			c.gather(tmp, ys, n0, nb, g, true)
+			c.gather(tmp, ys, n0, nb, g, true, bs)
 		}
-	}
-	if bs != nil {
-		parallelFor(p.N*p.OutC, max(1, grainElementwise/max(1, c.ohw)), func(lo, hi int) {
-			for t := lo; t < hi; t++ {
-				b := bs[t%p.OutC]
-				for i := range ys[t*c.ohw : (t+1)*c.ohw] {
-					ys[t*c.ohw+i] += b
-				}
-			}
-		})
 	}
 }
 
@@ -212,7 +262,7 @@ func (d *Device) Conv2dBackwardData(p device.Conv2dParams, dx, dy, w device.Buff
 		nb := min(c.chunk, p.N-n0)
 		ld := nb * c.ohw
 		for g := 0; g < p.Groups; g++ {
-			c.gather(tmp, dys, n0, nb, g, false)
+			c.gather(tmp, dys, n0, nb, g, false, nil)
 			d.gemm(true, false, c.kk, ld, c.kg, ws[g*c.kg*c.kk:], c.kk, tmp, ld, 0, col, ld)
 			c.col2im(dxs, col, n0, nb, g)
 		}
@@ -241,7 +291,7 @@ func (d *Device) Conv2dBackwardFilter(p device.Conv2dParams, dw, x, dy device.Bu
 		}
 		for g := 0; g < p.Groups; g++ {
 			c.im2col(col, xs, n0, nb, g)
-			c.gather(tmp, dys, n0, nb, g, false)
+			c.gather(tmp, dys, n0, nb, g, false, nil)
 			d.gemm(false, true, c.kg, c.kk, ld, tmp, ld, col, ld, beta, dws[g*c.kg*c.kk:], c.kk)
 		}
 	}

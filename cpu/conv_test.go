@@ -78,6 +78,19 @@ func TestConv2dAgainstNaive(t *testing.T) {
 			p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW, p.Groups = 3, 4, 5, 5, 4, 1, 1, 4
 		}),
 		with(func(p *device.Conv2dParams) { p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW = 0, 2, 5, 5, 3, 3, 3 }),
+		// "Same" shapes, im2col's shifted-block path: 5×5 with padding 2,
+		// a 3-wide kernel padded only across, dilation down the rows, a
+		// kernel wider than the image.
+		with(func(p *device.Conv2dParams) {
+			p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW, p.PadH, p.PadW = 2, 3, 6, 7, 2, 5, 5, 2, 2
+		}),
+		with(func(p *device.Conv2dParams) { p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW, p.PadW = 2, 2, 5, 6, 3, 1, 3, 1 }),
+		with(func(p *device.Conv2dParams) {
+			p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW, p.PadH, p.PadW, p.DilationH = 2, 2, 7, 5, 3, 3, 3, 2, 1, 2
+		}),
+		with(func(p *device.Conv2dParams) {
+			p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW, p.PadH, p.PadW = 1, 1, 4, 2, 2, 3, 5, 1, 2
+		}),
 	}
 	r := rand.New(rand.NewPCG(13, 14))
 	d := New()

@@ -253,10 +253,7 @@ func (d *Device) Unary(op device.UnaryOp, alpha float32, shape []int, dst device
 				xr := xs[o[1] : o[1]+m]
 				switch op {
 				case device.UnaryReLU:
-					// Branch-free: the builtin max keeps NaN, as ReLU must.
-					for i, v := range xr {
-						yr[i] = max(v, 0)
-					}
+					vec.ReLU(yr, xr) // NaN stays NaN, −0 becomes 0
 				case device.UnaryIdentity:
 					copy(yr, xr)
 				default:

@@ -1,6 +1,8 @@
 package cpu
 
 import (
+	"math"
+
 	"github.com/vkgrad/vkgrad/device"
 )
 
@@ -66,19 +68,55 @@ func maxPool2x2(xp, yp, ip []float32, w, oh, ow int) {
 		yr, ir := yp[i*ow:(i+1)*ow], ip[i*ow:(i+1)*ow]
 		base := 2 * i * w
 		for j := range yr {
-			best, bi := r0[2*j], base+2*j
-			if v := r0[2*j+1]; v > best || (v != v && best == best) {
-				best, bi = v, base+2*j+1
+			// The window's first maximum (or first NaN), without
+			// data-dependent branches, which mispredict on every other
+			// window: the values compared as integers that order like
+			// the floats (±0 equal), maxima and the first position that
+			// holds the maximum chosen by conditional moves. A window
+			// with a NaN (rare) takes the branch.
+			ba, bb := math.Float32bits(r0[2*j]), math.Float32bits(r0[2*j+1])
+			bc, be := math.Float32bits(r1[2*j]), math.Float32bits(r1[2*j+1])
+			if max(ba&0x7fffffff, bb&0x7fffffff, bc&0x7fffffff, be&0x7fffffff) > 0x7f800000 {
+				yr[j], ir[j] = maxPoolNaN(r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1], base+2*j, w)
+				continue
 			}
-			if v := r1[2*j]; v > best || (v != v && best == best) {
-				best, bi = v, base+w+2*j
+			ka, kb, kc, ke := orderKey(ba), orderKey(bb), orderKey(bc), orderKey(be)
+			m := max(ka, kb, kc, ke)
+			k := base + w + 2*j + 1
+			if kc == m {
+				k = base + w + 2*j
 			}
-			if v := r1[2*j+1]; v > best || (v != v && best == best) {
-				best, bi = v, base+w+2*j+1
+			if kb == m {
+				k = base + 2*j + 1
 			}
-			yr[j], ir[j] = best, float32(bi)
+			if ka == m {
+				k = base + 2*j
+			}
+			yr[j], ir[j] = xp[k], float32(k) // the chosen element: a −0 that comes first stays −0
 		}
 	}
+}
+
+// orderKey maps a float32's bits (not NaN) to an int32 that orders as the
+// floats do, with −0 and +0 equal.
+func orderKey(b uint32) int32 {
+	k := int32(b)
+	k ^= (k >> 31) & 0x7fffffff
+	return k + int32(uint32(k)>>31)
+}
+
+// maxPoolNaN is maxPool2x2's window holding a NaN: the first NaN and its
+// position (the window's top-left at i, rows w apart).
+func maxPoolNaN(a, b, c, e float32, i, w int) (float32, float32) {
+	switch {
+	case a != a:
+		return a, float32(i)
+	case b != b:
+		return b, float32(i + 1)
+	case c != c:
+		return c, float32(i + w)
+	}
+	return e, float32(i + w + 1)
 }
 
 // MaxPool2dBackward routes dy to the positions MaxPool2d chose.

@@ -77,12 +77,46 @@ func (a *accum) row(x []float32, o, s, m int) {
 			}
 		}
 	default:
-		var sum float64
-		for i := 0; i < m; i++ {
-			sum += float64(x[o+i*s])
-		}
-		a.v += sum
+		a.v += sum64(x, o, s, m)
 	}
+}
+
+// sum64 is the float64 sum of m elements of x from offset o with stride s,
+// in four interleaved partial sums (element i goes to sum i mod 4, and the
+// four are added pairwise at the end): a fixed order, so the same bits
+// every run, and four independent additions in flight instead of one
+// chain of dependent ones.
+func sum64(x []float32, o, s, m int) float64 {
+	if m <= 0 {
+		return 0
+	}
+	var s0, s1, s2, s3 float64
+	i := 0
+	if s == 1 {
+		r := x[o : o+m]
+		for ; i+4 <= len(r); i += 4 {
+			q := r[i : i+4 : i+4]
+			s0 += float64(q[0])
+			s1 += float64(q[1])
+			s2 += float64(q[2])
+			s3 += float64(q[3])
+		}
+		for ; i < len(r); i++ {
+			s0 += float64(r[i])
+		}
+		return (s0 + s1) + (s2 + s3)
+	}
+	for ; i+4 <= m; i += 4 {
+		j := o + i*s
+		s0 += float64(x[j])
+		s1 += float64(x[j+s])
+		s2 += float64(x[j+2*s])
+		s3 += float64(x[j+3*s])
+	}
+	for ; i < m; i++ {
+		s0 += float64(x[o+i*s])
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // Reduce reduces src over axes into dst.

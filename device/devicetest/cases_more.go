@@ -193,6 +193,15 @@ func optimizerCases() []Case {
 	return cs
 }
 
+// ties draws from a few values (−1, −0, 0, 1, 2 and, rarely, NaN), so
+// windows hold equal maxima, signed zeros and NaNs.
+func ties(r *rand.Rand, _ int) float32 {
+	if r.IntN(20) == 0 {
+		return float32(math.NaN())
+	}
+	return []float32{-1, float32(math.Copysign(0, -1)), 0, 1, 2}[r.IntN(5)]
+}
+
 func convPoolCases() []Case {
 	conv := []device.Conv2dParams{
 		{N: 2, C: 3, H: 7, W: 6, OutC: 4, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, Groups: 1},
@@ -233,6 +242,12 @@ func convPoolCases() []Case {
 		name := fmt.Sprintf("%+v", p)
 		cs = append(cs, Case{
 			Name: "MaxPool2d/" + name, Bufs: []Buf{{N: ny}, {N: ny}, {N: nx, Gen: Normal}},
+			Run:   func(d device.Device, b []device.Buffer) { d.MaxPool2d(p, b[0], b[1], b[2]) },
+			Check: []int{0, 1},
+		}, Case{
+			// Ties, signed zeros and NaNs: the first maximum (or first
+			// NaN) of each window, its value and its position.
+			Name: "MaxPool2d/ties/" + name, Bufs: []Buf{{N: ny}, {N: ny}, {N: nx, Gen: ties}},
 			Run:   func(d device.Device, b []device.Buffer) { d.MaxPool2d(p, b[0], b[1], b[2]) },
 			Check: []int{0, 1},
 		}, Case{

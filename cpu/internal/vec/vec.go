@@ -114,6 +114,43 @@ func ReLUBackward(dx, z, dy []float32) {
 	}
 }
 
+// ReLU sets y = max(x, 0) over equal-length slices: NaN stays NaN and −0
+// becomes 0, as UnaryFunc's ReLU.
+func ReLU(y, x []float32) {
+	k := vectorPart(len(y))
+	if k > 0 {
+		reluAVX2(y[:k], x[:k])
+	}
+	y, x = y[k:], x[k:len(y)]
+	for i, v := range x {
+		y[i] = max(v, 0)
+	}
+}
+
+// AddTo sets dst += src over equal-length slices.
+func AddTo(dst, src []float32) {
+	k := vectorPart(len(dst))
+	if k > 0 {
+		addToAVX2(dst[:k], src[:k])
+	}
+	dst, src = dst[k:], src[k:len(dst)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}
+
+// AddConst sets dst = src + b over equal-length slices.
+func AddConst(dst, src []float32, b float32) {
+	k := vectorPart(len(dst))
+	if k > 0 {
+		addConstAVX2(dst[:k], src[:k], b)
+	}
+	dst, src = dst[k:], src[k:len(dst)]
+	for i, v := range src {
+		dst[i] = v + b
+	}
+}
+
 // BiasReLU sets row = max(row + bias, 0), bias at least as long as row:
 // NaN stays NaN and −0 becomes 0, as UnaryFunc's ReLU.
 func BiasReLU(row, bias []float32) {

@@ -22,3 +22,12 @@ func reluBackwardAVX2(dx, z, dy []float32)
 
 //go:noescape
 func biasReLUAVX2(row, bias []float32)
+
+//go:noescape
+func reluAVX2(y, x []float32)
+
+//go:noescape
+func addToAVX2(dst, src []float32)
+
+//go:noescape
+func addConstAVX2(dst, src []float32, b float32)

@@ -199,3 +199,69 @@ brloop:
 
 brdone:
 	RET
+
+// func reluAVX2(y, x []float32)
+TEXT ·reluAVX2(SB), NOSPLIT, $0-48
+	MOVQ y_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ y_len+8(FP), CX
+	SHRQ $3, CX
+	JZ   reludone
+	VXORPS Y15, Y15, Y15
+
+reluloop:
+	VMOVUPS (SI), Y0
+	VMAXPS  Y0, Y15, Y0     // 0 > x ? 0 : x (NaN x stays NaN)
+	VADDPS  Y15, Y0, Y0     // −0 + 0 = +0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	DECQ    CX
+	JNZ     reluloop
+	VZEROUPPER
+
+reludone:
+	RET
+
+// func addToAVX2(dst, src []float32)
+TEXT ·addToAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ dst_len+8(FP), CX
+	SHRQ $3, CX
+	JZ   adddone
+
+addloop:
+	VMOVUPS (DI), Y0
+	VADDPS  (SI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	DECQ    CX
+	JNZ     addloop
+	VZEROUPPER
+
+adddone:
+	RET
+
+// func addConstAVX2(dst, src []float32, b float32)
+TEXT ·addConstAVX2(SB), NOSPLIT, $0-52
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ dst_len+8(FP), CX
+	SHRQ $3, CX
+	JZ   acdone
+	VBROADCASTSS b+48(FP), Y15
+
+acloop:
+	VMOVUPS (SI), Y0
+	VADDPS  Y15, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	DECQ    CX
+	JNZ     acloop
+	VZEROUPPER
+
+acdone:
+	RET

@@ -12,3 +12,6 @@ func rmspropAVX2(w, g, sq []float32, rho, rho1, eps, lr, wd float32) { panic("un
 func adamAVX2(w, g, m, v []float32, a *AdamArgs)                     { panic("unreachable") }
 func reluBackwardAVX2(dx, z, dy []float32)                           { panic("unreachable") }
 func biasReLUAVX2(row, bias []float32)                               { panic("unreachable") }
+func reluAVX2(y, x []float32)                                        { panic("unreachable") }
+func addToAVX2(dst, src []float32)                                   { panic("unreachable") }
+func addConstAVX2(dst, src []float32, b float32)                     { panic("unreachable") }

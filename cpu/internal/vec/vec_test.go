@@ -61,6 +61,9 @@ func TestSameBits(t *testing.T) {
 		}},
 		{"ReLUBackward", 3, []int{0}, func(b [][]float32) { ReLUBackward(b[0], b[1], b[2]) }},
 		{"BiasReLU", 2, []int{0}, func(b [][]float32) { BiasReLU(b[0], b[1]) }},
+		{"ReLU", 2, []int{0}, func(b [][]float32) { ReLU(b[0], b[1]) }},
+		{"AddTo", 2, []int{0}, func(b [][]float32) { AddTo(b[0], b[1]) }},
+		{"AddConst", 2, []int{0}, func(b [][]float32) { AddConst(b[0], b[1], -0.375) }},
 	}
 	defer func(old bool) { simd = old }(simd)
 	for _, k := range kernels {
