@@ -71,6 +71,8 @@ func BenchmarkGEMMShapes(b *testing.B) {
 		{"mlp fc1 forward x·Wᵀ", nn, tn, 128, 512, 784},
 		{"mlp fc1 weight grad dYᵀ·x", tn, nt, 512, 784, 128},
 		{"mlp fc2 forward h·Wᵀ", nn, tn, 128, 10, 512},
+		{"mlp fc2 forward h·(Wᵀ stored)", nn, nt, 128, 10, 512},
+		{"mlp fc2 forward (W·hᵀ)ᵀ", nn, tn, 10, 128, 512},
 		{"mlp fc2 weight grad dYᵀ·h", tn, nt, 10, 512, 128},
 		{"mlp fc2 input grad dY·W", nn, nt, 128, 512, 10},
 	} {

@@ -1,8 +1,7 @@
 package cpu
 
 import (
-	"math"
-
+	"github.com/vkgrad/vkgrad/cpu/internal/vec"
 	"github.com/vkgrad/vkgrad/device"
 )
 
@@ -60,63 +59,14 @@ func (d *Device) MaxPool2d(p device.Pool2dParams, dst, indices, x device.Buffer)
 }
 
 // maxPool2x2 is MaxPool2d's common case: 2×2 windows, stride 2, no
-// padding, on one plane of width w.
+// padding, on one plane of width w, a row of windows at a time. Each row
+// gets the rest of the plane as room (vec.MaxPool2x2Row), so a short row
+// still runs as one vector: what it writes past its end, the next row
+// overwrites.
 func maxPool2x2(xp, yp, ip []float32, w, oh, ow int) {
 	for i := 0; i < oh; i++ {
-		r0 := xp[2*i*w : 2*i*w+2*ow]
-		r1 := xp[(2*i+1)*w : (2*i+1)*w+2*ow]
-		yr, ir := yp[i*ow:(i+1)*ow], ip[i*ow:(i+1)*ow]
-		base := 2 * i * w
-		for j := range yr {
-			// The window's first maximum (or first NaN), without
-			// data-dependent branches, which mispredict on every other
-			// window: the values compared as integers that order like
-			// the floats (±0 equal), maxima and the first position that
-			// holds the maximum chosen by conditional moves. A window
-			// with a NaN (rare) takes the branch.
-			ba, bb := math.Float32bits(r0[2*j]), math.Float32bits(r0[2*j+1])
-			bc, be := math.Float32bits(r1[2*j]), math.Float32bits(r1[2*j+1])
-			if max(ba&0x7fffffff, bb&0x7fffffff, bc&0x7fffffff, be&0x7fffffff) > 0x7f800000 {
-				yr[j], ir[j] = maxPoolNaN(r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1], base+2*j, w)
-				continue
-			}
-			ka, kb, kc, ke := orderKey(ba), orderKey(bb), orderKey(bc), orderKey(be)
-			m := max(ka, kb, kc, ke)
-			k := base + w + 2*j + 1
-			if kc == m {
-				k = base + w + 2*j
-			}
-			if kb == m {
-				k = base + 2*j + 1
-			}
-			if ka == m {
-				k = base + 2*j
-			}
-			yr[j], ir[j] = xp[k], float32(k) // the chosen element: a −0 that comes first stays −0
-		}
+		vec.MaxPool2x2Row(xp[2*i*w:], xp[(2*i+1)*w:], yp[i*ow:], ip[i*ow:], ow, 2*i*w, w)
 	}
-}
-
-// orderKey maps a float32's bits (not NaN) to an int32 that orders as the
-// floats do, with −0 and +0 equal.
-func orderKey(b uint32) int32 {
-	k := int32(b)
-	k ^= (k >> 31) & 0x7fffffff
-	return k + int32(uint32(k)>>31)
-}
-
-// maxPoolNaN is maxPool2x2's window holding a NaN: the first NaN and its
-// position (the window's top-left at i, rows w apart).
-func maxPoolNaN(a, b, c, e float32, i, w int) (float32, float32) {
-	switch {
-	case a != a:
-		return a, float32(i)
-	case b != b:
-		return b, float32(i + 1)
-	case c != c:
-		return c, float32(i + w)
-	}
-	return e, float32(i + w + 1)
 }
 
 // MaxPool2dBackward routes dy to the positions MaxPool2d chose.

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 
+	"github.com/vkgrad/vkgrad/cpu/internal/vec"
 	"github.com/vkgrad/vkgrad/device"
 )
 
@@ -82,10 +83,10 @@ func (a *accum) row(x []float32, o, s, m int) {
 }
 
 // sum64 is the float64 sum of m elements of x from offset o with stride s,
-// in four interleaved partial sums (element i goes to sum i mod 4, and the
-// four are added pairwise at the end): a fixed order, so the same bits
-// every run, and four independent additions in flight instead of one
-// chain of dependent ones.
+// in a fixed order (the same bits every run) with independent additions in
+// flight rather than one chain of dependent ones: vec.SumF64's for a
+// contiguous run, four interleaved partial sums (element i into sum i mod
+// 4, added pairwise at the end) for a strided one.
 func sum64(x []float32, o, s, m int) float64 {
 	if m <= 0 {
 		return 0
@@ -93,18 +94,7 @@ func sum64(x []float32, o, s, m int) float64 {
 	var s0, s1, s2, s3 float64
 	i := 0
 	if s == 1 {
-		r := x[o : o+m]
-		for ; i+4 <= len(r); i += 4 {
-			q := r[i : i+4 : i+4]
-			s0 += float64(q[0])
-			s1 += float64(q[1])
-			s2 += float64(q[2])
-			s3 += float64(q[3])
-		}
-		for ; i < len(r); i++ {
-			s0 += float64(r[i])
-		}
-		return (s0 + s1) + (s2 + s3)
+		return vec.SumF64(x[o : o+m])
 	}
 	for ; i+4 <= m; i += 4 {
 		j := o + i*s
@@ -117,6 +107,29 @@ func sum64(x []float32, o, s, m int) float64 {
 		s0 += float64(x[o+i*s])
 	}
 	return (s0 + s1) + (s2 + s3)
+}
+
+// leadingAxes reports whether axes are 0, 1, ..., len(axes)-1.
+func leadingAxes(axes []int) bool {
+	for i, a := range axes {
+		if a != i {
+			return false
+		}
+	}
+	return len(axes) > 0
+}
+
+// contiguous reports whether strides lay shape out row-major without gaps
+// (dimensions of size 1 may have any stride).
+func contiguous(shape, strides []int) bool {
+	want := 1
+	for i := len(shape) - 1; i >= 0; i-- {
+		if shape[i] != 1 && strides[i] != want {
+			return false
+		}
+		want *= shape[i]
+	}
+	return true
 }
 
 // Reduce reduces src over axes into dst.
@@ -146,6 +159,23 @@ func (d *Device) Reduce(op device.ReduceOp, shape []int, axes []int, dst device.
 			return float32(a.v / float64(nRed))
 		}
 		return float32(a.v)
+	}
+	if (op == device.ReduceSum || op == device.ReduceMean) && nOut >= 8 && leadingAxes(axes) && contiguous(shape, src.Strides) {
+		// Column sums of a [nRed, nOut] matrix (a bias gradient over the
+		// batch): the rows added in order into float64 accumulators, a
+		// block of columns per goroutine, instead of a strided walk down
+		// every column.
+		parallelFor(nOut, max(8, grainReduce/max(1, nRed)), func(lo, hi int) {
+			acc := make([]float64, hi-lo)
+			for r := 0; r < nRed; r++ {
+				row := src.Offset + r*nOut
+				vec.AddToF64(acc, x[row+lo:row+hi])
+			}
+			for j, v := range acc {
+				y[lo+j] = finish(accum{op, v})
+			}
+		})
+		return
 	}
 	keptIter := newIter(keptShape, device.ContiguousStrides(keptShape), keptStrides)
 	if nOut >= runtime.GOMAXPROCS(0) || nRed < grainReduce {

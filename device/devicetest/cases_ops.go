@@ -140,6 +140,10 @@ func reduceCases() []Case {
 		{contiguous("1x100003", 0, 1, 100003), []int{1}},
 		{contiguous("3x5000", 0, 3, 5000), []int{1}},
 		{contiguous("128x512", 0, 128, 512), []int{0}},
+		// Leading axes of a contiguous view at an offset, columns not a
+		// multiple of 8 (the CPU's column-sum path).
+		{contiguous("4x3x21", 3, 4, 3, 21), []int{0, 1}},
+		{contiguous("6x13", 2, 6, 13), []int{0}},
 		{contiguous("3x0x2", 0, 3, 0, 2), []int{1}},
 		{columnMajor("rank6", 2, 3, 2, 2, 3, 2), []int{0, 2, 4}},
 	}

@@ -151,6 +151,111 @@ func AddConst(dst, src []float32, b float32) {
 	}
 }
 
+// MaxPool2x2Row pools a row of n 2×2 windows: window j covers r0[2j],
+// r0[2j+1] (its top row) and r1[2j], r1[2j+1]; y[j] is its first maximum
+// in that order (or its first NaN) and ix[j] that element's position,
+// base+2j, base+2j+1, base+w+2j or base+w+2j+1, as a float32. r0 and r1
+// hold at least 2n elements, y and ix at least n.
+//
+// Longer slices are room: the assembly then computes the last few windows
+// as a whole vector of 8 and writes its lanes past n too (garbage, for the
+// caller to overwrite: the next row's windows, when rows go in order), so
+// rows of fewer than 8 windows (the CNN's 7) still run as vectors.
+func MaxPool2x2Row(r0, r1, y, ix []float32, n, base, w int) {
+	k := 0
+	if simd {
+		k = n &^ 7
+		if n > k && len(y) >= k+8 && len(ix) >= k+8 && len(r0) >= 2*k+16 && len(r1) >= 2*k+16 {
+			k += 8
+		}
+		if k > 0 {
+			maxPool2x2AVX2(r0[:2*k], r1[:2*k], y[:k], ix[:k], base, w)
+		}
+		if k >= n {
+			return
+		}
+	}
+	r0, r1, y, ix = r0[2*k:2*n], r1[2*k:2*n], y[k:n], ix[k:n]
+	base += 2 * k
+	off := [4]int{0, 1, w, w + 1} // positions in a window, from its top-left
+	for j := range y {
+		// Without data-dependent branches, which mispredict on every
+		// other window: the values compared as integers that order like
+		// the floats (±0 equal, NaN above everything), the first one
+		// holding the maximum chosen by conditional moves on integers.
+		q := [4]float32{r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1]}
+		a, b, c, e := orderKey(q[0]), orderKey(q[1]), orderKey(q[2]), orderKey(q[3])
+		m := max(a, b, c, e)
+		k := 3
+		if c == m {
+			k = 2
+		}
+		if b == m {
+			k = 1
+		}
+		if a == m {
+			k = 0
+		}
+		y[j], ix[j] = q[k], float32(base+2*j+off[k]) // the element itself: a −0 that comes first stays −0
+	}
+}
+
+// orderKey maps a float32 to an int32 that orders as the floats do, with
+// −0 and +0 equal and every NaN above +Inf.
+func orderKey(x float32) int32 {
+	b := math.Float32bits(x)
+	k := int32(b)
+	k ^= (k >> 31) & 0x7fffffff
+	k += int32(uint32(k) >> 31)
+	if b&0x7fffffff > 0x7f800000 {
+		k = math.MaxInt32
+	}
+	return k
+}
+
+// SumF64 is the float64 sum of x in a fixed order: blocks of 16 into 16
+// partial sums (element i into partial i mod 16), the partials combined
+// as ((p[l]+p[4+l]) + (p[8+l]+p[12+l])) for l < 4 and those as
+// (t0+t1) + (t2+t3), then the elements past the last whole block added one
+// by one.
+func SumF64(x []float32) float64 {
+	n := len(x) &^ 15
+	var t float64
+	switch {
+	case n > 0 && simd:
+		t = sumF64AVX2(x[:n])
+	case n > 0:
+		var p [16]float64
+		for i := 0; i < n; i += 16 {
+			q := x[i : i+16 : i+16]
+			for l := range p {
+				p[l] += float64(q[l])
+			}
+		}
+		var tl [4]float64
+		for l := range tl {
+			tl[l] = (p[l] + p[4+l]) + (p[8+l] + p[12+l])
+		}
+		t = (tl[0] + tl[1]) + (tl[2] + tl[3])
+	}
+	for _, v := range x[n:] {
+		t += float64(v)
+	}
+	return t
+}
+
+// AddToF64 sets acc[j] += float64(x[j]) over equal-length slices.
+func AddToF64(acc []float64, x []float32) {
+	k := vectorPart(len(acc))
+	if k > 0 {
+		addToF64AVX2(acc[:k], x[:k])
+	}
+	acc, x = acc[k:], x[k:len(acc)]
+	for j, v := range x {
+		acc[j] += float64(v)
+	}
+}
+
 // BiasReLU sets row = max(row + bias, 0), bias at least as long as row:
 // NaN stays NaN and −0 becomes 0, as UnaryFunc's ReLU.
 func BiasReLU(row, bias []float32) {

@@ -31,3 +31,12 @@ func addToAVX2(dst, src []float32)
 
 //go:noescape
 func addConstAVX2(dst, src []float32, b float32)
+
+//go:noescape
+func maxPool2x2AVX2(r0, r1, y, ix []float32, base, w int)
+
+//go:noescape
+func sumF64AVX2(x []float32) float64
+
+//go:noescape
+func addToF64AVX2(acc []float64, x []float32)

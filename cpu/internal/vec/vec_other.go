@@ -15,3 +15,6 @@ func biasReLUAVX2(row, bias []float32)                               { panic("un
 func reluAVX2(y, x []float32)                                        { panic("unreachable") }
 func addToAVX2(dst, src []float32)                                   { panic("unreachable") }
 func addConstAVX2(dst, src []float32, b float32)                     { panic("unreachable") }
+func maxPool2x2AVX2(r0, r1, y, ix []float32, base, w int)            { panic("unreachable") }
+func sumF64AVX2(x []float32) float64                                 { panic("unreachable") }
+func addToF64AVX2(acc []float64, x []float32)                        { panic("unreachable") }

@@ -122,3 +122,152 @@ func TestFlushSubnormal(t *testing.T) {
 		t.Errorf("FlushSubnormal(NaN) = %g", got)
 	}
 }
+
+// TestMaxPool2x2Row checks the window rule against a plain reference
+// (the first maximum, the first NaN when there is one) and the assembly
+// against the Go loop, over special values and ties.
+func TestMaxPool2x2Row(t *testing.T) {
+	ref := func(v [4]float32, pos [4]int) (float32, float32) {
+		best, bi := v[0], pos[0]
+		for k := 1; k < 4; k++ {
+			if v[k] > best || (v[k] != v[k] && best == best) {
+				best, bi = v[k], pos[k]
+			}
+		}
+		return best, float32(bi)
+	}
+	defer func(old bool) { simd = old }(simd)
+	tieValues := []float32{-1, float32(math.Copysign(0, -1)), 0, 1, 2, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())}
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 23, 300} {
+		for _, mix := range []string{"values", "ties", "room"} {
+			r := rand.New(rand.NewPCG(uint64(n), 9))
+			var r0, r1 []float32
+			if mix == "ties" {
+				r0, r1 = make([]float32, 2*n), make([]float32, 2*n)
+				for i := range r0 {
+					r0[i], r1[i] = tieValues[r.IntN(len(tieValues))], tieValues[r.IntN(len(tieValues))]
+				}
+			} else {
+				r0, r1 = values(r, 2*n, false), values(r, 2*n, false)
+			}
+			// "room": slices longer than the row, which the assembly may
+			// write past n; otherwise nothing past n may change.
+			room := 0
+			if mix == "room" {
+				room = 8
+				r0, r1 = append(r0, values(r, 16, false)...), append(r1, values(r, 16, false)...)
+			}
+			const base, w = 1000, 64
+			var got [2][2][]float32
+			for pass, on := range []bool{false, true} {
+				if on && !haveSIMD {
+					continue
+				}
+				simd = on
+				y, ix := make([]float32, n+room+4), make([]float32, n+room+4)
+				for i := range y {
+					y[i], ix[i] = -7, -7
+				}
+				MaxPool2x2Row(r0, r1, y[:n+room], ix[:n+room], n, base, w)
+				for i := n + room; i < len(y); i++ {
+					if y[i] != -7 || ix[i] != -7 {
+						t.Fatalf("%s n=%d: element %d past the slices was written", mix, n, i)
+					}
+				}
+				if room == 0 {
+					for i := n; i < len(y); i++ {
+						if y[i] != -7 || ix[i] != -7 {
+							t.Fatalf("%s n=%d: element %d past the row was written without room", mix, n, i)
+						}
+					}
+				}
+				got[pass] = [2][]float32{y, ix}
+			}
+			for j := range n {
+				wv, wi := ref([4]float32{r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1]}, [4]int{base + 2*j, base + 2*j + 1, base + w + 2*j, base + w + 2*j + 1})
+				for pass := range 2 {
+					if got[pass][0] == nil {
+						continue
+					}
+					gv, gi := got[pass][0][j], got[pass][1][j]
+					if gi != wi || (math.Float32bits(gv) != math.Float32bits(wv) && !(gv != gv && wv != wv)) {
+						t.Fatalf("%s n=%d window %d (assembly %v): %v at %v, want %v at %v; window %v %v %v %v",
+							mix, n, j, pass == 1, gv, gi, wv, wi, r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1])
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkMaxPool2x2Row pools rows of 14 and 7 windows (the MNIST CNN's
+// two pooling layers) with the assembly on and off, in windows per second.
+func BenchmarkMaxPool2x2Row(b *testing.B) {
+	defer func(old bool) { simd = old }(simd)
+	for _, n := range []int{14, 7} {
+		for _, on := range []bool{false, true} {
+			b.Run(fmt.Sprintf("windows=%d/simd=%v", n, on), func(b *testing.B) {
+				if on && !haveSIMD {
+					b.Skip("no assembly kernels here")
+				}
+				simd = on
+				r := rand.New(rand.NewPCG(1, 2))
+				const rows = 1024
+				x := values(r, rows*4*n, false)
+				y, ix := make([]float32, rows*n), make([]float32, rows*n)
+				b.ResetTimer()
+				for range b.N {
+					for i := range rows {
+						MaxPool2x2Row(x[i*4*n:], x[i*4*n+2*n:], y[i*n:], ix[i*n:], n, 0, 2*n) // the rest as room, as the CPU backend passes it
+					}
+				}
+				b.ReportMetric(float64(b.N)*rows*float64(n)/b.Elapsed().Seconds()/1e6, "Mwindows/s")
+			})
+		}
+	}
+}
+
+// TestSums holds SumF64 and AddToF64 to the same bits with the assembly
+// on and off, and SumF64 close to a plain float64 sum.
+func TestSums(t *testing.T) {
+	if !haveSIMD {
+		t.Skip("no assembly kernels on this processor or build: the Go loops are the only path")
+	}
+	defer func(old bool) { simd = old }(simd)
+	for _, n := range []int{0, 1, 15, 16, 17, 31, 32, 33, 100, 1001} {
+		r := rand.New(rand.NewPCG(uint64(n), 5))
+		normal := make([]float32, n)
+		for i := range normal {
+			normal[i] = float32(r.NormFloat64() * 100)
+		}
+		for _, x := range [][]float32{normal, values(r, n, false)} {
+			acc0 := make([]float64, n)
+			for i := range acc0 {
+				acc0[i] = r.NormFloat64()
+			}
+			var sums [2]float64
+			var accs [2][]float64
+			for pass, on := range []bool{false, true} {
+				simd = on
+				sums[pass] = SumF64(x)
+				accs[pass] = append([]float64(nil), acc0...)
+				AddToF64(accs[pass], x)
+			}
+			if math.Float64bits(sums[0]) != math.Float64bits(sums[1]) && !(sums[0] != sums[0] && sums[1] != sums[1]) {
+				t.Fatalf("n=%d: SumF64 gives %v in Go, %v in assembly", n, sums[0], sums[1])
+			}
+			for i := range acc0 {
+				if a, b := accs[0][i], accs[1][i]; math.Float64bits(a) != math.Float64bits(b) && !(a != a && b != b) {
+					t.Fatalf("n=%d: AddToF64 element %d: %v in Go, %v in assembly", n, i, a, b)
+				}
+			}
+		}
+		var plain float64
+		for _, v := range normal {
+			plain += float64(v)
+		}
+		if got := SumF64(normal); math.Abs(got-plain) > 1e-9*(1+math.Abs(plain)) {
+			t.Fatalf("n=%d: SumF64 %v, a plain sum %v", n, got, plain)
+		}
+	}
+}
