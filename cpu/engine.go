@@ -10,6 +10,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/gonum"
+
+	"github.com/vkgrad/vkgrad/cpu/internal/vec"
 )
 
 // EnvBLAS is the environment variable that chooses the GEMM engine at
@@ -91,6 +93,12 @@ func GEMMEngine() string {
 	s := engines[current].name
 	if current == "gonum" && openblasErr != nil {
 		s += "; no OpenBLAS: " + openblasErr.Error()
+	}
+	if v := vec.Name(); v != "" {
+		s += "; elementwise kernels " + v
+		if vec.GemmNTAvailable() {
+			s += ", skinny A·Bᵀ products avx512"
+		}
 	}
 	return s
 }

@@ -6,6 +6,10 @@ import "golang.org/x/sys/cpu"
 
 var haveSIMD = cpu.X86.HasAVX2
 
+// haveAVX512 gates GemmNT's kernel (AVX-512 Foundation; the operating
+// system saving the wide registers is part of the check).
+var haveAVX512 = cpu.X86.HasAVX512F
+
 const simdName = "avx2"
 
 // The assembly kernels (vec_amd64.s) take slices whose length is a
@@ -37,6 +41,12 @@ func maxPool2x2AVX2(r0, r1, y, ix []float32, base, w int)
 
 //go:noescape
 func sumF64AVX2(x []float32) float64
+
+// dot4x4AVX512 sets (or with acc 1, adds to) c[r*ldc+s] the dot product of
+// the k floats from a_r and from b_s, for r, s < 4.
+//
+//go:noescape
+func dot4x4AVX512(a0, a1, a2, a3, b0, b1, b2, b3 *float32, k int, c *float32, ldc, acc int)
 
 //go:noescape
 func addToF64AVX2(acc []float64, x []float32)

@@ -4,6 +4,8 @@ package vec
 
 const haveSIMD = false
 
+const haveAVX512 = false
+
 const simdName = ""
 
 // Never called: vectorPart is 0 without the assembly kernels.
@@ -17,4 +19,7 @@ func addToAVX2(dst, src []float32)                                   { panic("un
 func addConstAVX2(dst, src []float32, b float32)                     { panic("unreachable") }
 func maxPool2x2AVX2(r0, r1, y, ix []float32, base, w int)            { panic("unreachable") }
 func sumF64AVX2(x []float32) float64                                 { panic("unreachable") }
-func addToF64AVX2(acc []float64, x []float32)                        { panic("unreachable") }
+func dot4x4AVX512(a0, a1, a2, a3, b0, b1, b2, b3 *float32, k int, c *float32, ldc, acc int) {
+	panic("unreachable")
+}
+func addToF64AVX2(acc []float64, x []float32) { panic("unreachable") }

@@ -271,3 +271,51 @@ func TestSums(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmNT checks GemmNT against float64 dot products over shapes with
+// edges in every direction, row strides past k, both modes.
+func TestGemmNT(t *testing.T) {
+	if !GemmNTAvailable() {
+		t.Skip("no AVX-512 here")
+	}
+	for _, s := range []struct{ m, n, k int }{{1, 1, 1}, {4, 4, 16}, {5, 3, 17}, {3, 9, 15}, {8, 8, 33}, {13, 10, 512}, {128, 10, 512}, {37, 29, 100}, {2, 70, 1000}, {0, 3, 4}, {3, 3, 0}} {
+		for _, accumulate := range []bool{false, true} {
+			r := rand.New(rand.NewPCG(uint64(s.m*1000+s.n), uint64(s.k)))
+			lda, ldb, ldc := s.k+3, s.k+1, s.n+2
+			a := make([]float32, max(0, (s.m-1)*lda+s.k))
+			b := make([]float32, max(0, (s.n-1)*ldb+s.k))
+			c := make([]float32, max(0, s.m*ldc))
+			for _, x := range [][]float32{a, b, c} {
+				for i := range x {
+					x[i] = float32(r.NormFloat64())
+				}
+			}
+			c0 := append([]float32(nil), c...)
+			GemmNT(s.m, s.n, s.k, a, lda, b, ldb, accumulate, c, ldc)
+			for i := range s.m {
+				for j := range ldc {
+					got := float64(c[i*ldc+j])
+					if j >= s.n {
+						if got != float64(c0[i*ldc+j]) {
+							t.Fatalf("%+v: C[%d][%d] past n was written", s, i, j)
+						}
+						continue
+					}
+					var want, mag float64
+					for p := range s.k {
+						v := float64(a[i*lda+p]) * float64(b[j*ldb+p])
+						want += v
+						mag += math.Abs(v)
+					}
+					if accumulate {
+						want += float64(c0[i*ldc+j])
+						mag += math.Abs(float64(c0[i*ldc+j]))
+					}
+					if math.Abs(got-want) > 1e-5*(1+mag) {
+						t.Fatalf("%+v accumulate=%v: C[%d][%d] = %v, want %v", s, accumulate, i, j, got, want)
+					}
+				}
+			}
+		}
+	}
+}
