@@ -132,6 +132,40 @@ func (c *convPlan) shiftedBlock(dst, plane []float32, dh, dw int) {
 	}
 }
 
+// addShiftedBlock is shiftedBlock's reverse for col2im: it adds the block
+// src [oh, W] into the plane shifted by dh rows and dw columns, as one
+// vector add. The block's elements that fall outside the plane's rows'
+// ends are zeroed first (src is scratch), so the flat add, which wraps
+// them into the neighbouring rows, adds nothing there: each element of
+// the plane gets the same additions, in the same order, as row by row.
+func (c *convPlan) addShiftedBlock(plane, src []float32, dh, dw int) {
+	w, h := c.p.W, c.p.H
+	rowLo, rowHi := max(0, -dh), min(c.oh, h-dh)
+	if rowLo >= rowHi {
+		return
+	}
+	if dw != 0 {
+		cLo, cHi := 0, -dw
+		if dw > 0 {
+			cLo, cHi = w-dw, w
+		}
+		cLo, cHi = max(cLo, 0), min(cHi, w)
+		for r := rowLo; r < rowHi; r++ {
+			clear(src[r*w+cLo : r*w+cHi])
+		}
+	}
+	lo, hi := rowLo*w, rowHi*w
+	s := dh*w + dw
+	dstLo, dstHi := lo+s, hi+s
+	if dstLo < 0 {
+		lo, dstLo = lo-dstLo, 0
+	}
+	if dstHi > h*w {
+		hi, dstHi = hi-(dstHi-h*w), h*w
+	}
+	vec.AddTo(plane[dstLo:dstHi], src[lo:hi])
+}
+
 // validRange returns the outputs [lo, hi) of n whose input index
 // o*stride + off lies in [0, w).
 func validRange(off, stride, w, n int) (lo, hi int) {
@@ -150,6 +184,7 @@ func validRange(off, stride, w, n int) (lo, hi int) {
 func (c *convPlan) col2im(dx, col []float32, n0, nb, g int) {
 	p := c.p
 	ld := nb * c.ohw
+	shifted := p.StrideH == 1 && p.StrideW == 1 && p.DilationW == 1 && c.ow == p.W // as in im2col
 	parallelFor(nb*c.cg, 1, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			img, ch := t/c.cg, t%c.cg
@@ -158,6 +193,10 @@ func (c *convPlan) col2im(dx, col []float32, n0, nb, g int) {
 				for kw := 0; kw < p.KW; kw++ {
 					r := (ch*p.KH+kh)*p.KW + kw
 					src := col[r*ld+img*c.ohw : r*ld+(img+1)*c.ohw]
+					if shifted {
+						c.addShiftedBlock(plane[:p.H*p.W], src, kh*p.DilationH-p.PadH, kw-p.PadW)
+						continue
+					}
 					// The outputs ow in [owLo, owHi) land inside the row.
 					off := -p.PadW + kw*p.DilationW
 					owLo, owHi := validRange(off, p.StrideW, p.W, c.ow)
