@@ -15,6 +15,9 @@ import (
 // the MLP is at most 33%, a step within 1.5× its GEMMs:
 //
 //	go test ./bench -run XXX -bench TrainStepsCPU
+//
+// scripts/cpu-counts.sh runs it under callgrind for instruction counts
+// per step, which this noisy machine's neighbours do not change.
 func BenchmarkTrainStepsCPU(b *testing.B) {
 	for _, c := range Suite(false) {
 		if c.Group != "train" || !strings.Contains(c.Name, " step") {
@@ -30,9 +33,7 @@ func BenchmarkTrainStepsCPU(b *testing.B) {
 			}
 			g0 := d.GEMMTime()
 			b.ResetTimer()
-			for range b.N {
-				step()
-			}
+			runSteps(step, b.N)
 			if err := d.Sync(); err != nil {
 				b.Fatal(err)
 			}
@@ -40,5 +41,15 @@ func BenchmarkTrainStepsCPU(b *testing.B) {
 			b.ReportMetric(c.Work*float64(b.N)/el.Seconds(), "samples/s")
 			b.ReportMetric(100*max(0, 1-(d.GEMMTime()-g0).Seconds()/el.Seconds()), "outside-GEMM-%")
 		})
+	}
+}
+
+// runSteps runs the timed steps: its own function so that callgrind can
+// count it alone (--toggle-collect), without the model's setup.
+//
+//go:noinline
+func runSteps(step func(), n int) {
+	for range n {
+		step()
 	}
 }
