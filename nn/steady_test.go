@@ -102,7 +102,9 @@ func TestTrainingStepSteadyState(t *testing.T) {
 // gradients, one input gradient) straight through blas32, the engine the
 // CPU backend uses, on matrices made once.
 func mlpProducts(batch, in, hidden, classes int) func() {
-	g := func(r, c int) blas32.General { return blas32.General{Rows: r, Cols: c, Stride: c, Data: make([]float32, r*c)} }
+	g := func(r, c int) blas32.General {
+		return blas32.General{Rows: r, Cols: c, Stride: c, Data: make([]float32, r*c)}
+	}
 	x, w1, h, w2, dz := g(batch, in), g(hidden, in), g(batch, hidden), g(classes, hidden), g(batch, classes)
 	return func() {
 		blas32.Gemm(blas.NoTrans, blas.Trans, 1, x, w1, 0, h)
