@@ -92,78 +92,80 @@ func (c *convPlan) im2col(col, x []float32, n0, nb, g int) {
 	})
 }
 
+// shift is where a unit-stride "same" convolution's (kh, kw) block [oh, W]
+// meets the plane [H, W], shifted by dh rows and dw columns: block
+// elements [lo, hi) pair with plane elements [lo+s, hi+s) for s = dh·W +
+// dw, as one flat run (ok false when no row meets the plane). The run is
+// cut at the plane's ends; it also pairs, in every row, the |dw| edge
+// columns [cLo, cHi) with the neighbouring row's elements, which the
+// callers zero.
+type shift struct {
+	rowLo, rowHi, lo, hi, planeLo, planeHi, cLo, cHi int
+}
+
+func (c *convPlan) shift(dh, dw int) (sh shift, ok bool) {
+	w, h := c.p.W, c.p.H
+	sh.rowLo, sh.rowHi = max(0, -dh), min(c.oh, h-dh) // output rows whose input row oh+dh lies in the plane
+	if sh.rowLo >= sh.rowHi {
+		return sh, false
+	}
+	sh.lo, sh.hi = sh.rowLo*w, sh.rowHi*w
+	s := dh*w + dw
+	sh.planeLo, sh.planeHi = sh.lo+s, sh.hi+s
+	if sh.planeLo < 0 {
+		sh.lo, sh.planeLo = sh.lo-sh.planeLo, 0
+	}
+	if sh.planeHi > h*w {
+		sh.hi, sh.planeHi = sh.hi-(sh.planeHi-h*w), h*w
+	}
+	if dw < 0 {
+		sh.cLo, sh.cHi = 0, min(-dw, w)
+	} else if dw > 0 {
+		sh.cLo, sh.cHi = max(w-dw, 0), w
+	}
+	return sh, true
+}
+
+// clearEdges zeroes the block's edge columns in the rows that meet the
+// plane.
+func (sh shift) clearEdges(block []float32, w int) {
+	if sh.cLo >= sh.cHi {
+		return
+	}
+	for r := sh.rowLo; r < sh.rowHi; r++ {
+		clear(block[r*w+sh.cLo : r*w+sh.cHi])
+	}
+}
+
 // shiftedBlock fills dst [oh, W] with the plane [H, W] shifted by dh rows
 // and dw columns, zeros where the shift reads outside the plane: the
 // im2col block of a unit-stride convolution whose output is as wide as its
 // input.
 func (c *convPlan) shiftedBlock(dst, plane []float32, dh, dw int) {
-	w, h := c.p.W, c.p.H
-	// Output rows whose input row oh+dh lies in the plane.
-	rowLo, rowHi := max(0, -dh), min(c.oh, h-dh)
-	if rowLo >= rowHi {
+	sh, ok := c.shift(dh, dw)
+	if !ok {
 		clear(dst)
 		return
 	}
-	lo, hi := rowLo*w, rowHi*w
-	s := dh*w + dw
-	// The flat copy reads past the plane by at most |dw| elements at its
-	// ends: those are edge columns, zeroed below.
-	srcLo, srcHi := lo+s, hi+s
-	if srcLo < 0 {
-		lo, srcLo = lo-srcLo, 0
-	}
-	if srcHi > h*w {
-		hi, srcHi = hi-(srcHi-h*w), h*w
-	}
-	clear(dst[:lo])
-	copy(dst[lo:hi], plane[srcLo:srcHi])
-	clear(dst[hi:])
-	// Columns whose input column ow+dw lies outside the row, in every row
-	// (the copy wrapped them around from the neighbouring rows).
-	if dw != 0 {
-		cLo, cHi := 0, -dw
-		if dw > 0 {
-			cLo, cHi = w-dw, w
-		}
-		cLo, cHi = max(cLo, 0), min(cHi, w)
-		for r := rowLo; r < rowHi; r++ {
-			clear(dst[r*w+cLo : r*w+cHi])
-		}
-	}
+	clear(dst[:sh.lo])
+	copy(dst[sh.lo:sh.hi], plane[sh.planeLo:sh.planeHi])
+	clear(dst[sh.hi:])
+	sh.clearEdges(dst, c.p.W) // the copy wrapped them around from the neighbouring rows
 }
 
 // addShiftedBlock is shiftedBlock's reverse for col2im: it adds the block
 // src [oh, W] into the plane shifted by dh rows and dw columns, as one
-// vector add. The block's elements that fall outside the plane's rows'
-// ends are zeroed first (src is scratch), so the flat add, which wraps
-// them into the neighbouring rows, adds nothing there: each element of
-// the plane gets the same additions, in the same order, as row by row.
+// vector add. The block's edge columns are zeroed first (src is scratch),
+// so the flat add, which wraps them into the neighbouring rows, adds
+// nothing there: each element of the plane gets the same additions, in
+// the same order, as row by row.
 func (c *convPlan) addShiftedBlock(plane, src []float32, dh, dw int) {
-	w, h := c.p.W, c.p.H
-	rowLo, rowHi := max(0, -dh), min(c.oh, h-dh)
-	if rowLo >= rowHi {
+	sh, ok := c.shift(dh, dw)
+	if !ok {
 		return
 	}
-	if dw != 0 {
-		cLo, cHi := 0, -dw
-		if dw > 0 {
-			cLo, cHi = w-dw, w
-		}
-		cLo, cHi = max(cLo, 0), min(cHi, w)
-		for r := rowLo; r < rowHi; r++ {
-			clear(src[r*w+cLo : r*w+cHi])
-		}
-	}
-	lo, hi := rowLo*w, rowHi*w
-	s := dh*w + dw
-	dstLo, dstHi := lo+s, hi+s
-	if dstLo < 0 {
-		lo, dstLo = lo-dstLo, 0
-	}
-	if dstHi > h*w {
-		hi, dstHi = hi-(dstHi-h*w), h*w
-	}
-	vec.AddTo(plane[dstLo:dstHi], src[lo:hi])
+	sh.clearEdges(src, c.p.W)
+	vec.AddTo(plane[sh.planeLo:sh.planeHi], src[sh.lo:sh.hi])
 }
 
 // validRange returns the outputs [lo, hi) of n whose input index

@@ -119,19 +119,6 @@ func leadingAxes(axes []int) bool {
 	return len(axes) > 0
 }
 
-// contiguous reports whether strides lay shape out row-major without gaps
-// (dimensions of size 1 may have any stride).
-func contiguous(shape, strides []int) bool {
-	want := 1
-	for i := len(shape) - 1; i >= 0; i-- {
-		if shape[i] != 1 && strides[i] != want {
-			return false
-		}
-		want *= shape[i]
-	}
-	return true
-}
-
 // Reduce reduces src over axes into dst.
 func (d *Device) Reduce(op device.ReduceOp, shape []int, axes []int, dst device.Buffer, src device.Strided) {
 	checkAxes("Reduce", shape, axes)
@@ -160,7 +147,7 @@ func (d *Device) Reduce(op device.ReduceOp, shape []int, axes []int, dst device.
 		}
 		return float32(a.v)
 	}
-	if (op == device.ReduceSum || op == device.ReduceMean) && nOut >= 8 && leadingAxes(axes) && contiguous(shape, src.Strides) {
+	if (op == device.ReduceSum || op == device.ReduceMean) && nOut >= 8 && leadingAxes(axes) && device.IsContiguous(shape, src.Strides) {
 		// Column sums of a [nRed, nOut] matrix (a bias gradient over the
 		// batch): the rows added in order into float64 accumulators, a
 		// block of columns per goroutine, instead of a strided walk down
