@@ -49,10 +49,7 @@ func (c *convPlan) check(d *Device, op string, x, w, y device.Buffer) {
 func (c *convPlan) im2col(col, x []float32, n0, nb, g int) {
 	p := c.p
 	ld := nb * c.ohw
-	// "Same" convolutions with unit strides: each (kh, kw) block of the
-	// column matrix is the plane shifted by one offset, so one copy and a
-	// few zeroed edge elements instead of a copy and two clears per row.
-	shifted := p.StrideH == 1 && p.StrideW == 1 && p.DilationW == 1 && c.ow == p.W
+	shifted := c.shifted()
 	parallelFor(nb*c.cg, 1, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			img, ch := t/c.cg, t%c.cg
@@ -90,6 +87,15 @@ func (c *convPlan) im2col(col, x []float32, n0, nb, g int) {
 			}
 		}
 	})
+}
+
+// shifted reports whether the convolution is "same" with unit strides, so
+// that each (kh, kw) block of the column matrix is the plane shifted by one
+// offset: im2col copies it and col2im adds it back as one run (shift)
+// instead of row by row.
+func (c *convPlan) shifted() bool {
+	p := c.p
+	return p.StrideH == 1 && p.StrideW == 1 && p.DilationW == 1 && c.ow == p.W
 }
 
 // shift is where a unit-stride "same" convolution's (kh, kw) block [oh, W]
@@ -186,7 +192,7 @@ func validRange(off, stride, w, n int) (lo, hi int) {
 func (c *convPlan) col2im(dx, col []float32, n0, nb, g int) {
 	p := c.p
 	ld := nb * c.ohw
-	shifted := p.StrideH == 1 && p.StrideW == 1 && p.DilationW == 1 && c.ow == p.W // as in im2col
+	shifted := c.shifted()
 	parallelFor(nb*c.cg, 1, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			img, ch := t/c.cg, t%c.cg

@@ -27,9 +27,6 @@ func (d *Device) state(op string, n int, names []string, bufs ...device.Buffer) 
 	return out
 }
 
-// flushSubnormal is the state rule of device.Optimizers.
-var flushSubnormal = vec.FlushSubnormal
-
 func need(op, name string, s []float32, why string) {
 	if s == nil {
 		panic(fmt.Sprintf("cpu: %s: %s buffer is nil but %s", op, name, why))
@@ -49,9 +46,9 @@ func (d *Device) SGDStep(p device.SGDParams, n int, param, grad, velocity device
 			gi := g[i] + p.WeightDecay*w[i]
 			if p.Momentum != 0 {
 				if first {
-					v[i] = flushSubnormal(gi)
+					v[i] = vec.FlushSubnormal(gi)
 				} else {
-					v[i] = flushSubnormal(p.Momentum*v[i] + (1-p.Dampening)*gi)
+					v[i] = vec.FlushSubnormal(p.Momentum*v[i] + (1-p.Dampening)*gi)
 				}
 				if p.Nesterov {
 					gi += p.Momentum * v[i]
@@ -104,10 +101,10 @@ func (d *Device) RMSpropStep(p device.RMSpropParams, n int, param, grad, sq, gra
 	parallelFor(n, grainElementwise, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			gi := g[i] + p.WeightDecay*w[i]
-			sqs[i] = flushSubnormal(p.Rho*sqs[i] + (1-p.Rho)*gi*gi)
+			sqs[i] = vec.FlushSubnormal(p.Rho*sqs[i] + (1-p.Rho)*gi*gi)
 			avg := sqs[i]
 			if p.Centered {
-				ga[i] = flushSubnormal(p.Rho*ga[i] + (1-p.Rho)*gi)
+				ga[i] = vec.FlushSubnormal(p.Rho*ga[i] + (1-p.Rho)*gi)
 				avg -= ga[i] * ga[i]
 			}
 			var denom float32
@@ -117,7 +114,7 @@ func (d *Device) RMSpropStep(p device.RMSpropParams, n int, param, grad, sq, gra
 				denom = float32(math.Sqrt(float64(avg))) + p.Eps
 			}
 			if p.Momentum != 0 {
-				b[i] = flushSubnormal(p.Momentum*b[i] + gi/denom)
+				b[i] = vec.FlushSubnormal(p.Momentum*b[i] + gi/denom)
 				w[i] -= p.LR * b[i]
 			} else {
 				w[i] -= p.LR * gi / denom
@@ -135,7 +132,7 @@ func (d *Device) AdaGradStep(p device.AdaGradParams, n int, param, grad, sum dev
 	parallelFor(n, grainElementwise, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			gi := g[i] + p.WeightDecay*w[i]
-			acc[i] = flushSubnormal(acc[i] + gi*gi)
+			acc[i] = vec.FlushSubnormal(acc[i] + gi*gi)
 			w[i] -= clr * gi / (float32(math.Sqrt(float64(acc[i]))) + p.Eps)
 		}
 	})

@@ -91,11 +91,11 @@ func sum64(x []float32, o, s, m int) float64 {
 	if m <= 0 {
 		return 0
 	}
-	var s0, s1, s2, s3 float64
-	i := 0
 	if s == 1 {
 		return vec.SumF64(x[o : o+m])
 	}
+	var s0, s1, s2, s3 float64
+	i := 0
 	for ; i+4 <= m; i += 4 {
 		j := o + i*s
 		s0 += float64(x[j])

@@ -4,7 +4,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // GemmNTAvailable says whether GemmNT runs here (AVX-512, and the vector
@@ -87,5 +86,4 @@ func GemmNT(m, n, k int, a []float32, lda int, b []float32, ldb int, accumulate 
 	}
 	work()
 	wg.Wait()
-	runtime.KeepAlive(unsafe.Pointer(&a[0]))
 }

@@ -1,10 +1,13 @@
-// Package vec holds the CPU backend's hottest elementwise loops (the
-// optimizer steps, the ReLU backward, the GEMM epilogue's bias + ReLU) as
-// assembly over 8 floats at a time where the processor has AVX2 (amd64),
-// and as plain Go loops everywhere else. Both compute every element with
-// the same operations in the same order, all correctly rounded and without
-// fused multiply-adds, so they give the same bits (a test holds them to
-// it); VKGRAD_CPU_SIMD=0 runs the Go loops. The package is apart from cpu
+// Package vec holds the CPU backend's hottest loops (the optimizer steps,
+// ReLU and its backward, the GEMM epilogue's bias + ReLU, adds, float64
+// sums and column sums, 2×2 max pooling) as assembly over 8 floats at a
+// time where the processor has AVX2 (amd64), and as plain Go loops
+// everywhere else. Both compute every element with the same operations in
+// the same order, all correctly rounded and without fused multiply-adds,
+// so they give the same bits (a test holds them to it); VKGRAD_CPU_SIMD=0
+// runs the Go loops. GemmNT, a dot-product kernel for skinny A·Bᵀ
+// products, is AVX-512 only and has no Go twin: the CPU backend uses its
+// GEMM engine instead where it cannot run. The package is apart from cpu
 // because a package that uses cgo cannot hold Go assembly.
 package vec
 
