@@ -15,9 +15,15 @@ import (
 )
 
 // EnvBLAS is the environment variable that chooses the GEMM engine at
-// start-up: "gonum" forces gonum's pure-Go BLAS; anything else (or unset)
-// takes OpenBLAS when the machine has it.
+// start-up: "gonum", "openblas" or "avx512" takes that engine where it is
+// available; anything else (or unset) takes the best there is, in the
+// order of defaultEngines.
 const EnvBLAS = "VKGRAD_BLAS"
+
+// defaultEngines is the order of preference: vkgrad's own AVX-512 kernel
+// (go test ./cpu -bench GEMMShapes compares them), then OpenBLAS, then
+// gonum's pure Go, which is always there.
+var defaultEngines = []string{"avx512", "openblas", "gonum"}
 
 type engine struct {
 	name string
@@ -39,11 +45,24 @@ func init() {
 	} else {
 		engines["openblas"] = engine{desc, impl}
 	}
-	if _, ok := engines["openblas"]; ok && !strings.EqualFold(os.Getenv(EnvBLAS), "gonum") {
-		use("openblas")
-	} else {
-		use("gonum")
+	if vec.SgemmAvailable() {
+		engines["avx512"] = engine{avx512EngineName, avx512Engine{}}
 	}
+	if _, ok := engines[strings.ToLower(os.Getenv(EnvBLAS))]; ok {
+		use(strings.ToLower(os.Getenv(EnvBLAS)))
+	} else {
+		use(defaultEngine())
+	}
+}
+
+// defaultEngine is the first of defaultEngines available here.
+func defaultEngine() string {
+	for _, name := range defaultEngines {
+		if _, ok := engines[name]; ok {
+			return name
+		}
+	}
+	return "gonum"
 }
 
 func use(name string) {
@@ -52,7 +71,8 @@ func use(name string) {
 }
 
 // GEMMEngines lists the GEMM engines available in this process: "gonum"
-// always, "openblas" when libopenblas.so.0 could be loaded.
+// always, "openblas" when libopenblas.so.0 could be loaded, "avx512" when
+// the processor has AVX-512 and VKGRAD_CPU_SIMD is not 0.
 func GEMMEngines() []string {
 	engineMu.Lock()
 	defer engineMu.Unlock()
@@ -68,15 +88,19 @@ func engineNames() []string {
 	return names
 }
 
-// UseGEMMEngine makes name ("gonum" or "openblas") the GEMM engine of every
-// CPU device, through gonum's blas32.Use, so other gonum code in the process
-// uses it too. It must not be called while CPU ops run.
+// UseGEMMEngine makes name ("gonum", "openblas" or "avx512") the GEMM
+// engine of every CPU device, through gonum's blas32.Use, so other gonum
+// code in the process uses it too. It must not be called while CPU ops
+// run.
 func UseGEMMEngine(name string) error {
 	engineMu.Lock()
 	defer engineMu.Unlock()
 	if _, ok := engines[name]; !ok {
-		if name == "openblas" && openblasErr != nil {
+		switch {
+		case name == "openblas" && openblasErr != nil:
 			return fmt.Errorf("cpu: GEMM engine openblas is not available: %w", openblasErr)
+		case name == "avx512":
+			return fmt.Errorf("cpu: GEMM engine avx512 is not available: it needs an amd64 processor with AVX-512, a build without the purego tag, and VKGRAD_CPU_SIMD not 0")
 		}
 		return fmt.Errorf("cpu: unknown GEMM engine %q (have %v)", name, engineNames())
 	}
@@ -84,9 +108,10 @@ func UseGEMMEngine(name string) error {
 	return nil
 }
 
-// GEMMEngine describes the GEMM engine in use, such as "openblas
-// (libopenblas.so.0, OpenBLAS 0.3.21 ...)" or "gonum (pure Go)"; when
-// OpenBLAS was looked for and not found, it says why.
+// GEMMEngine describes the GEMM engine in use, such as "avx512 (vkgrad's
+// packed ...)", "openblas (libopenblas.so.0, OpenBLAS 0.3.21 ...)" or
+// "gonum (pure Go)", and the elementwise kernels; when OpenBLAS was looked
+// for and not found and gonum runs, it says why.
 func GEMMEngine() string {
 	engineMu.Lock()
 	defer engineMu.Unlock()
@@ -96,9 +121,6 @@ func GEMMEngine() string {
 	}
 	if v := vec.Name(); v != "" {
 		s += "; elementwise kernels " + v
-		if vec.GemmNTAvailable() {
-			s += ", skinny A·Bᵀ products avx512"
-		}
 	}
 	return s
 }

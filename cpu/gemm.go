@@ -103,19 +103,11 @@ func (d *Device) Gemm(p device.GemmParams) {
 }
 
 // blasGemm is every product of the CPU backend (Gemm's, the
-// convolutions', attention's): blas32.Gemm, its time counted in GEMMTime.
-//
-// A skinny A·Bᵀ (an output layer's forward pass: C with at most 32 rows or
-// columns) goes to vec.GemmNT where the processor has AVX-512: OpenBLAS
-// takes 3× as long on such shapes (go test ./cpu -bench GEMMNT), and on
-// large ones it is the faster.
+// convolutions', attention's): blas32.Gemm on the GEMM engine in use
+// (GEMMEngine), its time counted in GEMMTime.
 func (d *Device) blasGemm(tA, tB blas.Transpose, alpha float32, a, b blas32.General, beta float32, c blas32.General) {
 	t0 := time.Now()
-	if tA == blas.NoTrans && tB == blas.Trans && alpha == 1 && (beta == 0 || beta == 1) && min(c.Rows, c.Cols) <= 32 && vec.GemmNTAvailable() {
-		vec.GemmNT(c.Rows, c.Cols, a.Cols, a.Data, a.Stride, b.Data, b.Stride, beta == 1, c.Data, c.Stride)
-	} else {
-		blas32.Gemm(tA, tB, alpha, a, b, beta, c)
-	}
+	blas32.Gemm(tA, tB, alpha, a, b, beta, c)
 	d.gemmNanos.Add(int64(time.Since(t0)))
 }
 
@@ -158,3 +150,4 @@ func epilogue(m blas32.General, bias []float32, f func(float32) float32, relu bo
 		}
 	})
 }
+

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/vkgrad/vkgrad/cpu/internal/vec"
@@ -59,52 +58,84 @@ func BenchmarkGEMM(b *testing.B) {
 	}
 }
 
-// BenchmarkGEMMShapes measures the products of one MNIST MLP training step
-// (batch 128, 784→512→10; weights stored [out, in] as PyTorch's) through the
-// CPU device's Gemm, each reporting GFLOP/s. Their sum is the floor a
-// training step's time is compared with (vkbench's "outside GEMM" share).
+// BenchmarkGEMMShapes measures the products of the CPU training steps
+// (bench's TrainStepsCPU: the MNIST MLP and CNN at batch 128, the LSTM and
+// the Transformer layer) on every GEMM engine, in GFLOP/s, so that one run
+// compares them on the same shapes:
+//
+//	go test ./cpu -run XXX -bench GEMMShapes
+//
+// The sum of a step's products is the floor its time is compared with
+// (the "outside GEMM" share).
 func BenchmarkGEMMShapes(b *testing.B) {
-	nt, tn, nn := blas.NoTrans, blas.Trans, blas.NoTrans
+	defer func() {
+		if err := UseGEMMEngine(defaultEngine()); err != nil {
+			b.Fatal(err)
+		}
+	}()
 	for _, c := range []struct {
-		name    string
-		tA, tB  blas.Transpose
-		m, n, k int
+		name        string
+		tA, tB      bool
+		m, n, k     int
+		alpha, beta float32
 	}{
-		{"mlp fc1 forward x·Wᵀ", nn, tn, 128, 512, 784},
-		{"mlp fc1 weight grad dYᵀ·x", tn, nt, 512, 784, 128},
-		{"mlp fc2 forward h·Wᵀ", nn, tn, 128, 10, 512},
-		{"mlp fc2 forward h·(Wᵀ stored)", nn, nt, 128, 10, 512},
-		{"mlp fc2 forward (W·hᵀ)ᵀ", nn, tn, 10, 128, 512},
-		{"mlp fc2 weight grad dYᵀ·h", tn, nt, 10, 512, 128},
-		{"mlp fc2 input grad dY·W", nn, nt, 128, 512, 10},
+		{"mlp fc1 forward x·Wᵀ", false, true, 128, 512, 784, 1, 0},
+		{"mlp fc1 weight grad dYᵀ·x", true, false, 512, 784, 128, 1, 0},
+		{"mlp fc2 forward h·Wᵀ", false, true, 128, 10, 512, 1, 0},
+		{"mlp fc2 weight grad dYᵀ·h", true, false, 10, 512, 128, 1, 0},
+		{"mlp fc2 input grad dY·W", false, false, 128, 512, 10, 1, 0},
+		{"cnn conv1 forward", false, false, 32, 100352, 9, 1, 0},
+		{"cnn conv1 filter grad", false, true, 32, 9, 100352, 1, 0},
+		{"cnn conv2 forward", false, false, 64, 25088, 288, 1, 0},
+		{"cnn conv2 filter grad", false, true, 64, 288, 25088, 1, 0},
+		{"cnn conv2 input grad", true, false, 288, 25088, 64, 1, 0},
+		{"cnn fc1 forward", false, true, 128, 128, 3136, 1, 0},
+		{"cnn fc1 input grad", false, false, 128, 3136, 128, 1, 0},
+		{"cnn fc1 weight grad", true, false, 128, 3136, 128, 1, 0},
+		{"lstm gates x·Wᵀ", false, true, 64, 1024, 256, 1, 0},
+		{"lstm input grad", false, false, 64, 256, 1024, 1, 0},
+		{"lstm weight grad", true, false, 1024, 256, 64, 1, 0},
+		{"transformer scores q·kᵀ", false, true, 128, 128, 64, 0.125, 0},
+		{"transformer dV += pᵀ·dO", true, false, 128, 64, 128, 1, 1},
+		{"transformer ffn forward", false, true, 4096, 1024, 256, 1, 0},
+		{"transformer ffn weight grad", true, false, 1024, 256, 4096, 1, 0},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			r := rand.New(rand.NewPCG(1, 2))
-			d := New()
-			ar, ac := c.m, c.k
-			if c.tA == blas.Trans {
-				ar, ac = ac, ar
+		ar, ac := c.m, c.k
+		if c.tA {
+			ar, ac = ac, ar
+		}
+		br, bc := c.k, c.n
+		if c.tB {
+			br, bc = bc, br
+		}
+		r := rand.New(rand.NewPCG(1, 2))
+		a, bb, cc := randSlice(r, ar*ac), randSlice(r, br*bc), randSlice(r, c.m*c.n)
+		for _, e := range GEMMEngines() {
+			if e == "gonum" && c.m*c.n*c.k > 1<<24 {
+				continue // minutes on the largest shapes, and not the engine a machine with another uses
 			}
-			br, bc := c.k, c.n
-			if c.tB == blas.Trans {
-				br, bc = bc, br
-			}
-			ab, bbuf, cb := upload(d, randSlice(r, ar*ac)), upload(d, randSlice(r, br*bc)), device.MustAlloc(d, c.m*c.n)
-			p := device.GemmParams{M: c.m, N: c.n, K: c.k, Alpha: 1, TransA: c.tA == blas.Trans, TransB: c.tB == blas.Trans,
-				A: device.Matrix{Buf: ab, LD: ac}, B: device.Matrix{Buf: bbuf, LD: bc}, C: device.Matrix{Buf: cb, LD: c.n}}
-			b.ResetTimer()
-			for range b.N {
-				d.Gemm(p)
-			}
-			b.ReportMetric(2*float64(c.m*c.n*c.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
+			b.Run(c.name+"/"+e, func(b *testing.B) {
+				if err := UseGEMMEngine(e); err != nil {
+					b.Fatal(err)
+				}
+				d := New()
+				p := device.GemmParams{M: c.m, N: c.n, K: c.k, Alpha: c.alpha, Beta: c.beta, TransA: c.tA, TransB: c.tB,
+					A: device.Matrix{Buf: upload(d, a), LD: ac}, B: device.Matrix{Buf: upload(d, bb), LD: bc}, C: device.Matrix{Buf: upload(d, cc), LD: c.n}}
+				b.ResetTimer()
+				for range b.N {
+					d.Gemm(p)
+				}
+				b.ReportMetric(2*float64(c.m*c.n*c.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
 	}
 }
 
-// BenchmarkGEMMNT compares, for the products of the form A·Bᵀ in the
-// MNIST models (the forward passes of linear layers, a convolution's
-// filter gradient), vkgrad's own dot-product kernel (vec.GemmNT, AVX-512)
-// with the engine blas32 uses (OpenBLAS when present), in GFLOP/s.
+// BenchmarkGEMMNT compares, for products of the form A·Bᵀ in the MNIST
+// models (the forward passes of linear layers, a convolution's filter
+// gradient), the avx512 engine's two kernels: dot products of unpacked
+// rows (vec.GemmNT) and the packed 8×48 kernel (vec.Sgemm), in GFLOP/s;
+// the engine takes the first where C has at most 32 rows or columns.
 func BenchmarkGEMMNT(b *testing.B) {
 	for _, s := range []struct {
 		name    string
@@ -121,14 +152,16 @@ func BenchmarkGEMMNT(b *testing.B) {
 		report := func(b *testing.B) {
 			b.ReportMetric(2*float64(s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		}
-		b.Run(s.name+"/engine", func(b *testing.B) {
+		b.Run(s.name+"/packed", func(b *testing.B) {
+			if !vec.SgemmAvailable() {
+				b.Skip("no AVX-512")
+			}
 			for range b.N {
-				blas32.Gemm(blas.NoTrans, blas.Trans, 1, blas32.General{Rows: s.m, Cols: s.k, Stride: s.k, Data: a},
-					blas32.General{Rows: s.n, Cols: s.k, Stride: s.k, Data: bb}, 0, blas32.General{Rows: s.m, Cols: s.n, Stride: s.n, Data: c})
+				vec.Sgemm(false, true, s.m, s.n, s.k, 1, a, s.k, bb, s.k, 0, c, s.n)
 			}
 			report(b)
 		})
-		b.Run(s.name+"/vkgrad-nt", func(b *testing.B) {
+		b.Run(s.name+"/dot", func(b *testing.B) {
 			if !vec.GemmNTAvailable() {
 				b.Skip("no AVX-512")
 			}

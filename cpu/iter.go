@@ -2,13 +2,14 @@ package cpu
 
 import (
 	"runtime"
-	"sync"
 
+	"github.com/vkgrad/vkgrad/cpu/internal/team"
 	"github.com/vkgrad/vkgrad/device"
 )
 
 // Work smaller than a grain runs on the calling goroutine; larger work is
-// split across GOMAXPROCS goroutines in chunks of at least a grain.
+// split across GOMAXPROCS goroutines (the calling one and the team's, kept
+// hot between calls) in chunks of at least a grain.
 const (
 	grainElementwise = 1 << 15
 	grainReduce      = 1 << 14
@@ -28,18 +29,9 @@ func parallelFor(n, grain int, fn func(lo, hi int)) {
 		fn(0, n)
 		return
 	}
-	var wg sync.WaitGroup
 	size := (n + chunks - 1) / chunks
-	for lo := size; lo < n; lo += size {
-		hi := min(lo+size, n)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fn(lo, hi)
-		}()
-	}
-	fn(0, min(size, n)) // the first chunk on the caller: one goroutine fewer to start and wait for
-	wg.Wait()
+	ranges := (n + size - 1) / size
+	team.Run(ranges, ranges, func(_, u int) { fn(u*size, min((u+1)*size, n)) })
 }
 
 // iter walks up to four views of one shape in row-major order, a row

@@ -1,10 +1,6 @@
 package vec
 
-import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-)
+import "runtime"
 
 // GemmNTAvailable says whether GemmNT runs here (AVX-512, and the vector
 // kernels not turned off).
@@ -34,56 +30,40 @@ func GemmNT(m, n, k int, a []float32, lda int, b []float32, ldb int, accumulate 
 		acc = 1
 	}
 	tileRows := (m + 3) / 4
-	var next atomic.Int64
-	work := func() {
+	tileRow := func(_, ti int) {
 		var scratch [16]float32
 		var ap, bp [4]*float32
-		for {
-			ti := int(next.Add(1)) - 1
-			if ti >= tileRows {
-				return
+		i0 := 4 * ti
+		for r := range 4 {
+			ap[r] = &a[min(i0+r, m-1)*lda] // rows past m repeat the last; their sums are dropped
+		}
+		for j0 := 0; j0 < n; j0 += 4 {
+			for s := range 4 {
+				bp[s] = &b[min(j0+s, n-1)*ldb]
 			}
-			i0 := 4 * ti
-			for r := range 4 {
-				ap[r] = &a[min(i0+r, m-1)*lda] // rows past m repeat the last; their sums are dropped
+			if i0+4 <= m && j0+4 <= n {
+				dot4x4AVX512(ap[0], ap[1], ap[2], ap[3], bp[0], bp[1], bp[2], bp[3], k, &c[i0*ldc+j0], ldc, acc)
+				continue
 			}
-			for j0 := 0; j0 < n; j0 += 4 {
-				for s := range 4 {
-					bp[s] = &b[min(j0+s, n-1)*ldb]
-				}
-				if i0+4 <= m && j0+4 <= n {
-					dot4x4AVX512(ap[0], ap[1], ap[2], ap[3], bp[0], bp[1], bp[2], bp[3], k, &c[i0*ldc+j0], ldc, acc)
-					continue
-				}
-				dot4x4AVX512(ap[0], ap[1], ap[2], ap[3], bp[0], bp[1], bp[2], bp[3], k, &scratch[0], 4, 0)
-				for r := 0; r < 4 && i0+r < m; r++ {
-					row := c[(i0+r)*ldc:]
-					for s := 0; s < 4 && j0+s < n; s++ {
-						if accumulate {
-							row[j0+s] += scratch[4*r+s]
-						} else {
-							row[j0+s] = scratch[4*r+s]
-						}
+			dot4x4AVX512(ap[0], ap[1], ap[2], ap[3], bp[0], bp[1], bp[2], bp[3], k, &scratch[0], 4, 0)
+			for r := 0; r < 4 && i0+r < m; r++ {
+				row := c[(i0+r)*ldc:]
+				for s := 0; s < 4 && j0+s < n; s++ {
+					if accumulate {
+						row[j0+s] += scratch[4*r+s]
+					} else {
+						row[j0+s] = scratch[4*r+s]
 					}
 				}
 			}
 		}
 	}
-	// Below 4M multiply-adds, waking a second goroutine costs more than
-	// it saves (go test ./cpu -bench GEMMNT: 128×10×512 took 25 µs on one,
-	// 72 µs on two).
-	workers := min(runtime.GOMAXPROCS(0), tileRows)
+	// Below 4M multiply-adds, a second goroutine costs more than it saves
+	// (go test ./cpu -bench GEMMNT: 128×10×512 took 25 µs on one, 72 µs
+	// on two).
+	workers := runtime.GOMAXPROCS(0)
 	if m*n*k < 1<<22 {
 		workers = 1
 	}
-	var wg sync.WaitGroup
-	for range workers - 1 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			work()
-		}()
-	}
-	work()
-	wg.Wait()
+	runUnits(tileRows, workers, tileRow)
 }

@@ -50,3 +50,20 @@ func dot4x4AVX512(a0, a1, a2, a3, b0, b1, b2, b3 *float32, k int, c *float32, ld
 
 //go:noescape
 func addToF64AVX2(acc []float64, x []float32)
+
+// sgemmKernel8x48 sets (acc 0) or adds to (acc 1) c[r*ldc+j] alpha times
+// Σ_k a[8k+r]·b[48k+j], for r < 8, j < 48, over kc ≥ 1 packed steps.
+//
+//go:noescape
+func sgemmKernel8x48(kc int, a, b, c *float32, ldc int, alpha float32, acc int)
+
+// transpose8 sets dst[(8b+k)*ldd + r] = src[r*lds + 8b+k] for r, k < 8
+// and b < blocks.
+//
+//go:noescape
+func transpose8(src *float32, lds int, dst *float32, ldd int, blocks int)
+
+// copyStrips8 sets dst[8i+r] = src[i*lds+r] for i < n, r < 8.
+//
+//go:noescape
+func copyStrips8(src *float32, lds int, dst *float32, n int)

@@ -23,3 +23,8 @@ func dot4x4AVX512(a0, a1, a2, a3, b0, b1, b2, b3 *float32, k int, c *float32, ld
 	panic("unreachable")
 }
 func addToF64AVX2(acc []float64, x []float32) { panic("unreachable") }
+func sgemmKernel8x48(kc int, a, b, c *float32, ldc int, alpha float32, acc int) {
+	panic("unreachable")
+}
+func transpose8(src *float32, lds int, dst *float32, ldd int, blocks int) { panic("unreachable") }
+func copyStrips8(src *float32, lds int, dst *float32, n int)              { panic("unreachable") }

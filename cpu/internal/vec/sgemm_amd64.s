@@ -1,0 +1,296 @@
+//go:build amd64 && !purego
+
+// The packed SGEMM's kernels (sgemm.go): an 8×48 AVX-512 micro-kernel over
+// packed panels and an 8×8 AVX transpose for packing.
+
+#include "textflag.h"
+
+// ROW(i, bc) multiplies the three B vectors (Z24–Z26) by a's value for
+// row i of the k step at SI, broadcast into bc, into row i's accumulators.
+#define ROW(i, bc, c0, c1, c2) \
+	VBROADCASTSS (i*4)(SI), bc; \
+	VFMADD231PS Z24, bc, c0; \
+	VFMADD231PS Z25, bc, c1; \
+	VFMADD231PS Z26, bc, c2
+
+// STEP is one k step: three B vectors, eight rows.
+#define STEP \
+	VMOVUPS (DX), Z24; \
+	VMOVUPS 64(DX), Z25; \
+	VMOVUPS 128(DX), Z26; \
+	ROW(0, Z27, Z0, Z1, Z2); \
+	ROW(1, Z28, Z3, Z4, Z5); \
+	ROW(2, Z29, Z6, Z7, Z8); \
+	ROW(3, Z30, Z9, Z10, Z11); \
+	ROW(4, Z31, Z12, Z13, Z14); \
+	ROW(5, Z27, Z15, Z16, Z17); \
+	ROW(6, Z28, Z18, Z19, Z20); \
+	ROW(7, Z29, Z21, Z22, Z23); \
+	ADDQ $32, SI; \
+	ADDQ $192, DX
+
+// func sgemmKernel8x48(kc int, a, b, c *float32, ldc int, alpha float32, acc int)
+//
+// c[r*ldc+j] = alpha·Σ_k a[8k+r]·b[48k+j] (acc 0) or += that (acc 1),
+// for r < 8, j < 48; kc ≥ 1.
+TEXT ·sgemmKernel8x48(SB), NOSPLIT, $0-56
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	MOVQ CX, BX
+	SHRQ $2, CX
+	ANDQ $3, BX
+	TESTQ CX, CX
+	JZ   ktail
+kloop4:
+	STEP
+	STEP
+	STEP
+	STEP
+	DECQ CX
+	JNZ  kloop4
+ktail:
+	TESTQ BX, BX
+	JZ   kdone
+kloop1:
+	STEP
+	DECQ BX
+	JNZ  kloop1
+kdone:
+	VBROADCASTSS alpha+40(FP), Z24
+	VMULPS Z24, Z0, Z0
+	VMULPS Z24, Z1, Z1
+	VMULPS Z24, Z2, Z2
+	VMULPS Z24, Z3, Z3
+	VMULPS Z24, Z4, Z4
+	VMULPS Z24, Z5, Z5
+	VMULPS Z24, Z6, Z6
+	VMULPS Z24, Z7, Z7
+	VMULPS Z24, Z8, Z8
+	VMULPS Z24, Z9, Z9
+	VMULPS Z24, Z10, Z10
+	VMULPS Z24, Z11, Z11
+	VMULPS Z24, Z12, Z12
+	VMULPS Z24, Z13, Z13
+	VMULPS Z24, Z14, Z14
+	VMULPS Z24, Z15, Z15
+	VMULPS Z24, Z16, Z16
+	VMULPS Z24, Z17, Z17
+	VMULPS Z24, Z18, Z18
+	VMULPS Z24, Z19, Z19
+	VMULPS Z24, Z20, Z20
+	VMULPS Z24, Z21, Z21
+	VMULPS Z24, Z22, Z22
+	VMULPS Z24, Z23, Z23
+	MOVQ acc+48(FP), AX
+	TESTQ AX, AX
+	JZ   store
+	VADDPS (DI), Z0, Z0
+	VADDPS 64(DI), Z1, Z1
+	VADDPS 128(DI), Z2, Z2
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	ADDQ R8, DI
+	VADDPS (DI), Z3, Z3
+	VADDPS 64(DI), Z4, Z4
+	VADDPS 128(DI), Z5, Z5
+	VMOVUPS Z3, (DI)
+	VMOVUPS Z4, 64(DI)
+	VMOVUPS Z5, 128(DI)
+	ADDQ R8, DI
+	VADDPS (DI), Z6, Z6
+	VADDPS 64(DI), Z7, Z7
+	VADDPS 128(DI), Z8, Z8
+	VMOVUPS Z6, (DI)
+	VMOVUPS Z7, 64(DI)
+	VMOVUPS Z8, 128(DI)
+	ADDQ R8, DI
+	VADDPS (DI), Z9, Z9
+	VADDPS 64(DI), Z10, Z10
+	VADDPS 128(DI), Z11, Z11
+	VMOVUPS Z9, (DI)
+	VMOVUPS Z10, 64(DI)
+	VMOVUPS Z11, 128(DI)
+	ADDQ R8, DI
+	VADDPS (DI), Z12, Z12
+	VADDPS 64(DI), Z13, Z13
+	VADDPS 128(DI), Z14, Z14
+	VMOVUPS Z12, (DI)
+	VMOVUPS Z13, 64(DI)
+	VMOVUPS Z14, 128(DI)
+	ADDQ R8, DI
+	VADDPS (DI), Z15, Z15
+	VADDPS 64(DI), Z16, Z16
+	VADDPS 128(DI), Z17, Z17
+	VMOVUPS Z15, (DI)
+	VMOVUPS Z16, 64(DI)
+	VMOVUPS Z17, 128(DI)
+	ADDQ R8, DI
+	VADDPS (DI), Z18, Z18
+	VADDPS 64(DI), Z19, Z19
+	VADDPS 128(DI), Z20, Z20
+	VMOVUPS Z18, (DI)
+	VMOVUPS Z19, 64(DI)
+	VMOVUPS Z20, 128(DI)
+	ADDQ R8, DI
+	VADDPS (DI), Z21, Z21
+	VADDPS 64(DI), Z22, Z22
+	VADDPS 128(DI), Z23, Z23
+	VMOVUPS Z21, (DI)
+	VMOVUPS Z22, 64(DI)
+	VMOVUPS Z23, 128(DI)
+	VZEROUPPER
+	RET
+store:
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	ADDQ R8, DI
+	VMOVUPS Z3, (DI)
+	VMOVUPS Z4, 64(DI)
+	VMOVUPS Z5, 128(DI)
+	ADDQ R8, DI
+	VMOVUPS Z6, (DI)
+	VMOVUPS Z7, 64(DI)
+	VMOVUPS Z8, 128(DI)
+	ADDQ R8, DI
+	VMOVUPS Z9, (DI)
+	VMOVUPS Z10, 64(DI)
+	VMOVUPS Z11, 128(DI)
+	ADDQ R8, DI
+	VMOVUPS Z12, (DI)
+	VMOVUPS Z13, 64(DI)
+	VMOVUPS Z14, 128(DI)
+	ADDQ R8, DI
+	VMOVUPS Z15, (DI)
+	VMOVUPS Z16, 64(DI)
+	VMOVUPS Z17, 128(DI)
+	ADDQ R8, DI
+	VMOVUPS Z18, (DI)
+	VMOVUPS Z19, 64(DI)
+	VMOVUPS Z20, 128(DI)
+	ADDQ R8, DI
+	VMOVUPS Z21, (DI)
+	VMOVUPS Z22, 64(DI)
+	VMOVUPS Z23, 128(DI)
+	VZEROUPPER
+	RET
+
+// func transpose8(src *float32, lds int, dst *float32, ldd int, blocks int)
+//
+// For b < blocks: dst[(8b+k)*ldd + r] = src[r*lds + 8b+k], for r, k < 8:
+// eight rows of 8·blocks floats become 8·blocks rows of eight.
+TEXT ·transpose8(SB), NOSPLIT, $0-40
+	MOVQ src+0(FP), R8
+	MOVQ lds+8(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	LEAQ (R8)(R9*4), R11
+	MOVQ dst+16(FP), DI
+	MOVQ ldd+24(FP), R12
+	SHLQ $2, R12
+	LEAQ (R12)(R12*2), R13
+	MOVQ blocks+32(FP), CX
+	TESTQ CX, CX
+	JZ   tdone
+tloop:
+	VMOVUPS (R8), Y0
+	VMOVUPS (R8)(R9*1), Y1
+	VMOVUPS (R8)(R9*2), Y2
+	VMOVUPS (R8)(R10*1), Y3
+	VMOVUPS (R11), Y4
+	VMOVUPS (R11)(R9*1), Y5
+	VMOVUPS (R11)(R9*2), Y6
+	VMOVUPS (R11)(R10*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	LEAQ (DI)(R12*4), R14
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(R12*1)
+	VMOVUPS Y10, (DI)(R12*2)
+	VMOVUPS Y11, (DI)(R13*1)
+	VMOVUPS Y12, (R14)
+	VMOVUPS Y13, (R14)(R12*1)
+	VMOVUPS Y14, (R14)(R12*2)
+	VMOVUPS Y15, (R14)(R13*1)
+	ADDQ $32, R8
+	ADDQ $32, R11
+	LEAQ (R14)(R12*4), DI
+	DECQ CX
+	JNZ  tloop
+tdone:
+	VZEROUPPER
+	RET
+
+// func copyStrips8(src *float32, lds int, dst *float32, n int)
+//
+// dst[8i+r] = src[i*lds + r] for i < n, r < 8: n runs of eight floats, a
+// row stride apart, packed one after another.
+TEXT ·copyStrips8(SB), NOSPLIT, $0-32
+	MOVQ src+0(FP), SI
+	MOVQ lds+8(FP), R8
+	SHLQ $2, R8
+	MOVQ dst+16(FP), DI
+	MOVQ n+24(FP), CX
+	TESTQ CX, CX
+	JZ   cdone
+cloop:
+	VMOVUPS (SI), Y0
+	VMOVUPS Y0, (DI)
+	ADDQ R8, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  cloop
+cdone:
+	VZEROUPPER
+	RET
