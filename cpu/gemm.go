@@ -150,4 +150,3 @@ func epilogue(m blas32.General, bias []float32, f func(float32) float32, relu bo
 		}
 	})
 }
-
