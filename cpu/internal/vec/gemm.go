@@ -1,6 +1,10 @@
 package vec
 
-import "runtime"
+import (
+	"runtime"
+
+	"github.com/vkgrad/vkgrad/cpu/internal/team"
+)
 
 // GemmNTAvailable says whether GemmNT runs here (AVX-512, and the vector
 // kernels not turned off).
@@ -10,9 +14,9 @@ func GemmNTAvailable() bool { return simd && haveAVX512 }
 // and B [n×k] whose rows run along k (row strides lda, ldb ≥ k) and C
 // [m×n] with row stride ldc: every element a dot product of two contiguous
 // rows, so nothing is packed. Tiles of 4×4 dot products, 16 lanes of k at
-// a time, are shared out to GOMAXPROCS goroutines a row of tiles at a
-// time, claimed as they finish (a core that neighbours slow down takes
-// fewer). It must only be called when GemmNTAvailable.
+// a time, are shared out to GOMAXPROCS goroutines of the team a row of
+// tiles at a time, claimed as they finish (a core that neighbours slow
+// down takes fewer). It must only be called when GemmNTAvailable.
 func GemmNT(m, n, k int, a []float32, lda int, b []float32, ldb int, accumulate bool, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
@@ -62,8 +66,8 @@ func GemmNT(m, n, k int, a []float32, lda int, b []float32, ldb int, accumulate 
 	// (go test ./cpu -bench GEMMNT: 128×10×512 took 25 µs on one, 72 µs
 	// on two).
 	workers := runtime.GOMAXPROCS(0)
-	if m*n*k < 1<<22 {
+	if m*n*k < sgemmSerialMACs {
 		workers = 1
 	}
-	runUnits(tileRows, workers, tileRow)
+	team.Run(tileRows, workers, tileRow)
 }

@@ -237,12 +237,8 @@ func (s *sgemm) run(workers int) {
 func parallelUnits(workers, units int, fn func(u int, scratch *[sgemmMR * sgemmNR]float32)) {
 	workers = max(1, min(workers, units))
 	scratch := make([][sgemmMR * sgemmNR]float32, workers)
-	runUnits(units, workers, func(w, u int) { fn(u, &scratch[w]) })
+	team.Run(units, workers, func(w, u int) { fn(u, &scratch[w]) })
 }
-
-// runUnits is team.Run: fn(worker, u) for u < units on up to workers
-// goroutines.
-func runUnits(units, workers int, fn func(worker, u int)) { team.Run(units, workers, fn) }
 
 // packBPanel packs the current block's columns jc+48p … of op(B).
 func (s *sgemm) packBPanel(p int) {

@@ -1,5 +1,7 @@
 package vec
 
+import "github.com/vkgrad/vkgrad/cpu/internal/team"
+
 // The wide scheme serves products with few rows (a batch of 32–512 in the
 // MNIST, LSTM and convolution products): every goroutine packs all of
 // op(A) for itself (small when m is), and the units of work are column
@@ -77,15 +79,15 @@ func (w *wide) run(alpha float32, acc int, c []float32, ldc, workers int) {
 	}
 	units := w.groups * w.chunks
 	workers = min(workers, units)
-	team := make([]*wideWorker, workers)
-	runUnits(units, workers, func(wi, u int) {
-		ww := team[wi]
+	workerState := make([]*wideWorker, workers)
+	team.Run(units, workers, func(wi, u int) {
+		ww := workerState[wi]
 		if ww == nil {
 			ww = wideWorkers.get()
 			grow(&ww.a, w.mPad*w.groupK)
 			grow(&ww.b, w.chunkPanels*sgemmNR*w.kc)
 			ww.group = -1
-			team[wi] = ww
+			workerState[wi] = ww
 		}
 		g, ch := u/w.chunks, u%w.chunks
 		if g != ww.group {
@@ -98,7 +100,7 @@ func (w *wide) run(alpha float32, acc int, c []float32, ldc, workers int) {
 			w.chunk(ww, g, ch, alpha, acc, c, ldc)
 		}
 	})
-	for _, ww := range team {
+	for _, ww := range workerState {
 		if ww != nil {
 			wideWorkers.put(ww)
 		}

@@ -5,10 +5,11 @@
 // everywhere else. Both compute every element with the same operations in
 // the same order, all correctly rounded and without fused multiply-adds,
 // so they give the same bits (a test holds them to it); VKGRAD_CPU_SIMD=0
-// runs the Go loops. GemmNT, a dot-product kernel for skinny A·Bᵀ
-// products, is AVX-512 only and has no Go twin: the CPU backend uses its
-// GEMM engine instead where it cannot run. The package is apart from cpu
-// because a package that uses cgo cannot hold Go assembly.
+// runs the Go loops. Sgemm (a packed AVX-512 matrix product) and GemmNT
+// (dot products for skinny A·Bᵀ) are AVX-512 only and have no Go twin:
+// they are the CPU backend's avx512 GEMM engine, and where they cannot run
+// it uses another engine. The package is apart from cpu because a package
+// that uses cgo cannot hold Go assembly.
 package vec
 
 import (
