@@ -1,9 +1,12 @@
 package cpu
 
 import (
+	"runtime"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 
+	"github.com/vkgrad/vkgrad/cpu/internal/team"
 	"github.com/vkgrad/vkgrad/cpu/internal/vec"
 	"github.com/vkgrad/vkgrad/device"
 )
@@ -12,6 +15,22 @@ import (
 // that tests can force chunking): the batch is
 // processed in chunks of images whose columns fit.
 var colBudget = 8 << 20
+
+// perImageCols is the largest column matrix of one image (kk·OH·OW
+// elements, here 1 MiB, so that it stays in L2) for which a convolution
+// runs image by image, each image on one goroutine of the team (a
+// variable so that tests can turn it off). Then each image's product
+// reads and writes its own slices of x, y, dx and dy where they lie, with
+// no gather into a [K, N·OH·OW] matrix and back, and its columns never
+// leave the cache. Goroutines do not share an image, so its product runs
+// on one (small products stay below the GEMM's own parallel threshold).
+var perImageCols = 1 << 18
+
+// filterGroups is how many partial sums of images the per-image filter
+// gradient keeps: each group of consecutive images is summed in order by
+// one goroutine, then the groups are added in order, so the result does
+// not depend on how many goroutines ran.
+const filterGroups = 16
 
 // convPlan holds the derived sizes of a convolution.
 type convPlan struct {
@@ -36,6 +55,17 @@ func (d *Device) plan(op string, p device.Conv2dParams) convPlan {
 	return c
 }
 
+// perImage reports whether the convolution runs image by image
+// (perImageCols).
+func (c *convPlan) perImage() bool { return c.kk*c.ohw <= perImageCols }
+
+// perImageScratch returns one column matrix per goroutine of the team,
+// and how many goroutines.
+func (d *Device) perImageScratch(c *convPlan, units int) (cols []float32, workers int) {
+	workers = max(1, min(runtime.GOMAXPROCS(0), units))
+	return d.pool.get(workers * c.kk * c.ohw), workers
+}
+
 func (c *convPlan) check(d *Device, op string, x, w, y device.Buffer) {
 	p := c.p
 	device.CheckLen("cpu: "+op, "x", x, 0, p.N*c.inPlane)
@@ -45,12 +75,12 @@ func (c *convPlan) check(d *Device, op string, x, w, y device.Buffer) {
 }
 
 // im2col fills col [kk, nb*ohw] with the group g patches of images
-// n0..n0+nb-1.
-func (c *convPlan) im2col(col, x []float32, n0, nb, g int) {
+// n0..n0+nb-1, its channels over the team when par.
+func (c *convPlan) im2col(col, x []float32, n0, nb, g int, par bool) {
 	p := c.p
 	ld := nb * c.ohw
 	shifted := c.shifted()
-	parallelFor(nb*c.cg, 1, func(lo, hi int) {
+	c.each(nb*c.cg, par, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			img, ch := t/c.cg, t%c.cg
 			plane := x[(n0+img)*c.inPlane+(g*c.cg+ch)*p.H*p.W:]
@@ -87,6 +117,16 @@ func (c *convPlan) im2col(col, x []float32, n0, nb, g int) {
 			}
 		}
 	})
+}
+
+// each calls fn on ranges covering [0, n): one per plane over the team
+// when par, all of it on this goroutine otherwise.
+func (c *convPlan) each(n int, par bool, fn func(lo, hi int)) {
+	if par {
+		parallelFor(n, 1, fn)
+	} else {
+		fn(0, n)
+	}
 }
 
 // shifted reports whether the convolution is "same" with unit strides, so
@@ -188,12 +228,13 @@ func validRange(off, stride, w, n int) (lo, hi int) {
 	return lo, max(lo, hi)
 }
 
-// col2im adds col [kk, nb*ohw] back into the group g channels of dx.
-func (c *convPlan) col2im(dx, col []float32, n0, nb, g int) {
+// col2im adds col [kk, nb*ohw] back into the group g channels of dx, its
+// channels over the team when par.
+func (c *convPlan) col2im(dx, col []float32, n0, nb, g int, par bool) {
 	p := c.p
 	ld := nb * c.ohw
 	shifted := c.shifted()
-	parallelFor(nb*c.cg, 1, func(lo, hi int) {
+	c.each(nb*c.cg, par, func(lo, hi int) {
 		for t := lo; t < hi; t++ {
 			img, ch := t/c.cg, t%c.cg
 			plane := dx[(n0+img)*c.inPlane+(g*c.cg+ch)*p.H*p.W:]
@@ -254,7 +295,8 @@ func (c *convPlan) gather(m, y []float32, n0, nb, g int, scatter bool, bias []fl
 	})
 }
 
-func (d *Device) gemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// gemm is blasGemm on plain slices; share is as blasGemmShared's.
+func (d *Device) gemm(share int, tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	ta, tb := blas.NoTrans, blas.NoTrans
 	ar, ac, br, bc := m, k, k, n
 	if tA {
@@ -263,7 +305,7 @@ func (d *Device) gemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float3
 	if tB {
 		tb, br, bc = blas.Trans, n, k
 	}
-	d.blasGemm(ta, tb, 1,
+	d.blasGemmShared(share, ta, tb, 1,
 		blas32.General{Rows: ar, Cols: ac, Stride: lda, Data: a[:matrixSpan(ar, ac, lda)]},
 		blas32.General{Rows: br, Cols: bc, Stride: ldb, Data: b[:matrixSpan(br, bc, ldb)]},
 		beta,
@@ -280,6 +322,25 @@ func (d *Device) Conv2d(p device.Conv2dParams, dst, x, w, bias device.Buffer) {
 		bs = d.data("Conv2d", bias)
 		device.CheckLen("cpu: Conv2d", "bias", bias, 0, p.OutC)
 	}
+	if c.perImage() {
+		cols, workers := d.perImageScratch(&c, p.N)
+		defer d.pool.put(cols)
+		team.Run(p.N, workers, func(w, n int) {
+			col := cols[w*c.kk*c.ohw : (w+1)*c.kk*c.ohw]
+			for g := 0; g < p.Groups; g++ {
+				y := ys[n*c.outSize+g*c.kg*c.ohw:]
+				c.im2col(col, xs, n, 1, g, false)
+				d.gemm(workers, false, false, c.kg, c.ohw, c.kk, ws[g*c.kg*c.kk:], c.kk, col, c.ohw, 0, y, c.ohw)
+				if bs != nil {
+					for k := range c.kg {
+						row := y[k*c.ohw : (k+1)*c.ohw]
+						vec.AddConst(row, row, bs[g*c.kg+k])
+					}
+				}
+			}
+		})
+		return
+	}
 	col := d.pool.get(c.kk * c.chunk * c.ohw)
 	tmp := d.pool.get(c.kg * c.chunk * c.ohw)
 	defer d.pool.put(col)
@@ -288,8 +349,8 @@ func (d *Device) Conv2d(p device.Conv2dParams, dst, x, w, bias device.Buffer) {
 		nb := min(c.chunk, p.N-n0)
 		ld := nb * c.ohw
 		for g := 0; g < p.Groups; g++ {
-			c.im2col(col, xs, n0, nb, g)
-			d.gemm(false, false, c.kg, ld, c.kk, ws[g*c.kg*c.kk:], c.kk, col, ld, 0, tmp, ld)
+			c.im2col(col, xs, n0, nb, g, true)
+			d.gemm(1, false, false, c.kg, ld, c.kk, ws[g*c.kg*c.kk:], c.kk, col, ld, 0, tmp, ld)
 			c.gather(tmp, ys, n0, nb, g, true, bs)
 		}
 	}
@@ -300,6 +361,19 @@ func (d *Device) Conv2dBackwardData(p device.Conv2dParams, dx, dy, w device.Buff
 	c := d.plan("Conv2dBackwardData", p)
 	dxs, dys, ws := d.data("Conv2dBackwardData", dx), d.data("Conv2dBackwardData", dy), d.data("Conv2dBackwardData", w)
 	c.check(d, "Conv2dBackwardData", dx, w, dy)
+	if c.perImage() {
+		cols, workers := d.perImageScratch(&c, p.N)
+		defer d.pool.put(cols)
+		team.Run(p.N, workers, func(w, n int) {
+			col := cols[w*c.kk*c.ohw : (w+1)*c.kk*c.ohw]
+			clear(dxs[n*c.inPlane : (n+1)*c.inPlane])
+			for g := 0; g < p.Groups; g++ {
+				d.gemm(workers, true, false, c.kk, c.ohw, c.kg, ws[g*c.kg*c.kk:], c.kk, dys[n*c.outSize+g*c.kg*c.ohw:], c.ohw, 0, col, c.ohw)
+				c.col2im(dxs, col, n, 1, g, false)
+			}
+		})
+		return
+	}
 	clear(dxs[:p.N*c.inPlane])
 	col := d.pool.get(c.kk * c.chunk * c.ohw)
 	tmp := d.pool.get(c.kg * c.chunk * c.ohw)
@@ -310,8 +384,8 @@ func (d *Device) Conv2dBackwardData(p device.Conv2dParams, dx, dy, w device.Buff
 		ld := nb * c.ohw
 		for g := 0; g < p.Groups; g++ {
 			c.gather(tmp, dys, n0, nb, g, false, nil)
-			d.gemm(true, false, c.kk, ld, c.kg, ws[g*c.kg*c.kk:], c.kk, tmp, ld, 0, col, ld)
-			c.col2im(dxs, col, n0, nb, g)
+			d.gemm(1, true, false, c.kk, ld, c.kg, ws[g*c.kg*c.kk:], c.kk, tmp, ld, 0, col, ld)
+			c.col2im(dxs, col, n0, nb, g, true)
 		}
 	}
 }
@@ -323,6 +397,10 @@ func (d *Device) Conv2dBackwardFilter(p device.Conv2dParams, dw, x, dy device.Bu
 	c.check(d, "Conv2dBackwardFilter", x, dw, dy)
 	if p.N == 0 {
 		clear(dws[:p.OutC*c.kk])
+		return
+	}
+	if c.perImage() {
+		d.conv2dBackwardFilterPerImage(&c, dws, xs, dys)
 		return
 	}
 	col := d.pool.get(c.kk * c.chunk * c.ohw)
@@ -337,9 +415,42 @@ func (d *Device) Conv2dBackwardFilter(p device.Conv2dParams, dw, x, dy device.Bu
 			beta = 0
 		}
 		for g := 0; g < p.Groups; g++ {
-			c.im2col(col, xs, n0, nb, g)
+			c.im2col(col, xs, n0, nb, g, true)
 			c.gather(tmp, dys, n0, nb, g, false, nil)
-			d.gemm(false, true, c.kg, c.kk, ld, tmp, ld, col, ld, beta, dws[g*c.kg*c.kk:], c.kk)
+			d.gemm(1, false, true, c.kg, c.kk, ld, tmp, ld, col, ld, beta, dws[g*c.kg*c.kk:], c.kk)
 		}
+	}
+}
+
+// conv2dBackwardFilterPerImage sums dw over the images one at a time: a
+// partial sum per group of consecutive images (filterGroups), each summed
+// in order by one goroutine of the team, then the partial sums added in
+// order.
+func (d *Device) conv2dBackwardFilterPerImage(c *convPlan, dws, xs, dys []float32) {
+	p := c.p
+	size := p.OutC * c.kk
+	per := (p.N + filterGroups - 1) / filterGroups // images per group
+	groups := (p.N + per - 1) / per
+	parts := d.pool.get(groups * size)
+	defer d.pool.put(parts)
+	cols, workers := d.perImageScratch(c, groups)
+	defer d.pool.put(cols)
+	team.Run(groups, workers, func(w, gi int) {
+		col := cols[w*c.kk*c.ohw : (w+1)*c.kk*c.ohw]
+		part := parts[gi*size : (gi+1)*size]
+		for n := gi * per; n < min(p.N, (gi+1)*per); n++ {
+			beta := float32(1)
+			if n == gi*per {
+				beta = 0
+			}
+			for g := 0; g < p.Groups; g++ {
+				c.im2col(col, xs, n, 1, g, false)
+				d.gemm(workers, false, true, c.kg, c.kk, c.ohw, dys[n*c.outSize+g*c.kg*c.ohw:], c.ohw, col, c.ohw, beta, part[g*c.kg*c.kk:], c.kk)
+			}
+		}
+	})
+	copy(dws[:size], parts[:size])
+	for gi := 1; gi < groups; gi++ {
+		vec.AddTo(dws[:size], parts[gi*size:(gi+1)*size])
 	}
 }

@@ -92,13 +92,23 @@ func TestConv2dAgainstNaive(t *testing.T) {
 			p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW, p.PadH, p.PadW = 1, 1, 4, 2, 2, 3, 5, 1, 2
 		}),
 	}
+	cases = append(cases, with(func(p *device.Conv2dParams) { // 20 images: per-image filter-gradient groups of 2
+		p.N, p.C, p.H, p.W, p.OutC, p.KH, p.KW, p.PadH, p.PadW = 20, 2, 4, 5, 3, 3, 3, 1, 1
+	}))
 	r := rand.New(rand.NewPCG(13, 14))
 	d := New()
-	for _, budget := range []int{colBudget, 50} { // 50 forces one image per chunk
-		old := colBudget
-		colBudget = budget
+	for _, mode := range []struct {
+		name                string
+		budget, perImageMax int
+	}{
+		{"batched", colBudget, 0},
+		{"batched, one image per chunk", 50, 0},
+		{"per image", colBudget, perImageCols},
+	} {
+		oldBudget, oldPerImage := colBudget, perImageCols
+		colBudget, perImageCols = mode.budget, mode.perImageMax
 		for _, p := range cases {
-			t.Run(fmt.Sprintf("budget%d/%+v", budget, p), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/%+v", mode.name, p), func(t *testing.T) {
 				oh, ow := p.OutH(), p.OutW()
 				nx, nw, ny := p.N*p.C*p.H*p.W, p.OutC*p.C/p.Groups*p.KH*p.KW, p.N*p.OutC*oh*ow
 				x, w, b, dy := randSlice(r, nx), randSlice(r, nw), randSlice(r, p.OutC), randSlice(r, ny)
@@ -113,7 +123,7 @@ func TestConv2dAgainstNaive(t *testing.T) {
 				assertClose(t, "dw", download(t, d, dw, nw), wantDw, 1e-4, 1e-4)
 			})
 		}
-		colBudget = old
+		colBudget, perImageCols = oldBudget, oldPerImage
 	}
 }
 

@@ -106,9 +106,16 @@ func (d *Device) Gemm(p device.GemmParams) {
 // convolutions', attention's): blas32.Gemm on the GEMM engine in use
 // (GEMMEngine), its time counted in GEMMTime.
 func (d *Device) blasGemm(tA, tB blas.Transpose, alpha float32, a, b blas32.General, beta float32, c blas32.General) {
+	d.blasGemmShared(1, tA, tB, alpha, a, b, beta, c)
+}
+
+// blasGemmShared is blasGemm for a product that runs beside share-1 others
+// on other goroutines (a per-image convolution's): its time counts
+// 1/share, so that GEMMTime stays a share of the wall time.
+func (d *Device) blasGemmShared(share int, tA, tB blas.Transpose, alpha float32, a, b blas32.General, beta float32, c blas32.General) {
 	t0 := time.Now()
 	blas32.Gemm(tA, tB, alpha, a, b, beta, c)
-	d.gemmNanos.Add(int64(time.Since(t0)))
+	d.gemmNanos.Add(int64(time.Since(t0)) / int64(share))
 }
 
 // scaleMatrix sets m = beta*m, writing zeros (not NaN*0) when beta is 0.
