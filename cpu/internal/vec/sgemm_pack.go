@@ -87,7 +87,15 @@ func kernelTile(kc int, ap, bp, c []float32, ldc, h, w int, alpha float32, acc i
 		sgemmKernel8x48(kc, &ap[0], &bp[0], &c[0], ldc, alpha, acc)
 		return
 	}
-	sgemmKernel8x48(kc, &ap[0], &bp[0], &scratch[0], sgemmNR, alpha, 0)
+	// A narrow last panel runs only the vectors that hold its columns.
+	kernel := sgemmKernel8x48
+	switch {
+	case w <= 16:
+		kernel = sgemmKernel8x16
+	case w <= 32:
+		kernel = sgemmKernel8x32
+	}
+	kernel(kc, &ap[0], &bp[0], &scratch[0], sgemmNR, alpha, 0)
 	for r := range h {
 		row := c[r*ldc : r*ldc+w]
 		tileRow := scratch[r*sgemmNR : r*sgemmNR+w]

@@ -67,3 +67,13 @@ func transpose8(src *float32, lds int, dst *float32, ldd int, blocks int)
 //
 //go:noescape
 func copyStrips8(src *float32, lds int, dst *float32, n int)
+
+// sgemmKernel8x16 and sgemmKernel8x32 are sgemmKernel8x48 for the first
+// 16 or 32 columns of a (48-wide) B panel: the last panel of a C whose
+// width leaves 16 or 32 columns or fewer.
+//
+//go:noescape
+func sgemmKernel8x16(kc int, a, b, c *float32, ldc int, alpha float32, acc int)
+
+//go:noescape
+func sgemmKernel8x32(kc int, a, b, c *float32, ldc int, alpha float32, acc int)
