@@ -178,6 +178,13 @@ func (sh shift) clearEdges(block []float32, w int) {
 	if sh.cLo >= sh.cHi {
 		return
 	}
+	if sh.cHi-sh.cLo == 1 { // a 3×3 kernel's: one column, a plain strided store
+		block = block[:sh.rowHi*w]
+		for i := sh.rowLo*w + sh.cLo; i < len(block); i += w {
+			block[i] = 0
+		}
+		return
+	}
 	for r := sh.rowLo; r < sh.rowHi; r++ {
 		clear(block[r*w+sh.cLo : r*w+sh.cHi])
 	}

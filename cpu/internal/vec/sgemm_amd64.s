@@ -472,3 +472,30 @@ k32store:
 	ADDQ R8, DI
 	VZEROUPPER
 	RET
+
+// func copyStrips48(src *float32, lds int, dst *float32, n int)
+//
+// dst[48i+r] = src[i*lds + r] for i < n, r < 48: n runs of 48 floats, a
+// row stride apart, packed one after another.
+TEXT ·copyStrips48(SB), NOSPLIT, $0-32
+	MOVQ src+0(FP), SI
+	MOVQ lds+8(FP), R8
+	SHLQ $2, R8
+	MOVQ dst+16(FP), DI
+	MOVQ n+24(FP), CX
+	TESTQ CX, CX
+	JZ   c48done
+c48loop:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	ADDQ R8, SI
+	ADDQ $192, DI
+	DECQ CX
+	JNZ  c48loop
+c48done:
+	VZEROUPPER
+	RET

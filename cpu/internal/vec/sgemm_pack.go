@@ -12,6 +12,11 @@ type operands struct {
 func (o *operands) packB(dst []float32, j0, w, p0, kc int) {
 	dst = dst[:kc*sgemmNR]
 	if !o.transB { // B is k×n: each k is a run of w floats
+		if w == sgemmNR {
+			_ = o.b[(p0+kc-1)*o.ldb+j0+sgemmNR-1]
+			copyStrips48(&o.b[p0*o.ldb+j0], o.ldb, &dst[0], kc)
+			return
+		}
 		for kk := range kc {
 			row := dst[kk*sgemmNR : (kk+1)*sgemmNR]
 			copy(row, o.b[(p0+kk)*o.ldb+j0:][:w])

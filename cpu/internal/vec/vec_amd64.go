@@ -77,3 +77,8 @@ func sgemmKernel8x16(kc int, a, b, c *float32, ldc int, alpha float32, acc int)
 
 //go:noescape
 func sgemmKernel8x32(kc int, a, b, c *float32, ldc int, alpha float32, acc int)
+
+// copyStrips48 sets dst[48i+r] = src[i*lds+r] for i < n, r < 48.
+//
+//go:noescape
+func copyStrips48(src *float32, lds int, dst *float32, n int)

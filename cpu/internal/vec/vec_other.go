@@ -34,3 +34,4 @@ func sgemmKernel8x16(kc int, a, b, c *float32, ldc int, alpha float32, acc int) 
 func sgemmKernel8x32(kc int, a, b, c *float32, ldc int, alpha float32, acc int) {
 	panic("unreachable")
 }
+func copyStrips48(src *float32, lds int, dst *float32, n int) { panic("unreachable") }
