@@ -56,8 +56,16 @@ func (d *Device) plan(op string, p device.Conv2dParams) convPlan {
 }
 
 // perImage reports whether the convolution runs image by image
-// (perImageCols).
-func (c *convPlan) perImage() bool { return c.kk*c.ohw <= perImageCols }
+// (perImageCols): on the avx512 GEMM engine only, whose small products run
+// on the calling goroutine. OpenBLAS, called from two goroutines at once,
+// made the MNIST CNN's step 10–15% slower than the batched products did
+// (its own threads and the team's fighting for the cores).
+func (c *convPlan) perImage() bool {
+	return c.kk*c.ohw <= perImageCols && (perImageAnyEngine || engineIs("avx512"))
+}
+
+// perImageAnyEngine lets tests run the per-image path on any engine.
+var perImageAnyEngine = false
 
 // perImageScratch returns one column matrix per goroutine of the team,
 // and how many goroutines.

@@ -106,7 +106,7 @@ func TestConv2dAgainstNaive(t *testing.T) {
 		{"per image", colBudget, perImageCols},
 	} {
 		oldBudget, oldPerImage := colBudget, perImageCols
-		colBudget, perImageCols = mode.budget, mode.perImageMax
+		colBudget, perImageCols, perImageAnyEngine = mode.budget, mode.perImageMax, true
 		for _, p := range cases {
 			t.Run(fmt.Sprintf("%s/%+v", mode.name, p), func(t *testing.T) {
 				oh, ow := p.OutH(), p.OutW()
@@ -123,7 +123,7 @@ func TestConv2dAgainstNaive(t *testing.T) {
 				assertClose(t, "dw", download(t, d, dw, nw), wantDw, 1e-4, 1e-4)
 			})
 		}
-		colBudget, perImageCols = oldBudget, oldPerImage
+		colBudget, perImageCols, perImageAnyEngine = oldBudget, oldPerImage, false
 	}
 }
 

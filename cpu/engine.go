@@ -108,6 +108,13 @@ func UseGEMMEngine(name string) error {
 	return nil
 }
 
+// engineIs reports whether name is the GEMM engine in use.
+func engineIs(name string) bool {
+	engineMu.Lock()
+	defer engineMu.Unlock()
+	return current == name
+}
+
 // GEMMEngine describes the GEMM engine in use, such as "avx512 (vkgrad's
 // packed ...)", "openblas (libopenblas.so.0, OpenBLAS 0.3.21 ...)" or
 // "gonum (pure Go)", and the elementwise kernels; when OpenBLAS was looked
