@@ -218,261 +218,125 @@ cdone:
 	VZEROUPPER
 	RET
 
-// STEP16 is one k step of the 8×16 kernel: 1 B vector of a (48-wide)
-// panel, eight rows.
+// The narrow kernels, 8×16 and 8×32: one or two vectors a row. Their
+// row macros take the row's accumulators; B's vectors are Z24 (and Z25).
+#define ROW16(i, bc, c0) \
+	VBROADCASTSS (i*4)(SI), bc; \
+	VFMADD231PS Z24, bc, c0
+
+#define ROW32(i, bc, c0, c1) \
+	VBROADCASTSS (i*4)(SI), bc; \
+	VFMADD231PS Z24, bc, c0; \
+	VFMADD231PS Z25, bc, c1
+
 #define STEP16 \
 	VMOVUPS (DX), Z24; \
-	VBROADCASTSS (0*4)(SI), Z27; \
-	VFMADD231PS Z24, Z27, Z0; \
-	VBROADCASTSS (1*4)(SI), Z28; \
-	VFMADD231PS Z24, Z28, Z1; \
-	VBROADCASTSS (2*4)(SI), Z29; \
-	VFMADD231PS Z24, Z29, Z2; \
-	VBROADCASTSS (3*4)(SI), Z30; \
-	VFMADD231PS Z24, Z30, Z3; \
-	VBROADCASTSS (4*4)(SI), Z31; \
-	VFMADD231PS Z24, Z31, Z4; \
-	VBROADCASTSS (5*4)(SI), Z27; \
-	VFMADD231PS Z24, Z27, Z5; \
-	VBROADCASTSS (6*4)(SI), Z28; \
-	VFMADD231PS Z24, Z28, Z6; \
-	VBROADCASTSS (7*4)(SI), Z29; \
-	VFMADD231PS Z24, Z29, Z7; \
+	ROW16(0, Z27, Z0); \
+	ROW16(1, Z28, Z1); \
+	ROW16(2, Z29, Z2); \
+	ROW16(3, Z30, Z3); \
+	ROW16(4, Z31, Z4); \
+	ROW16(5, Z27, Z5); \
+	ROW16(6, Z28, Z6); \
+	ROW16(7, Z29, Z7); \
 	ADDQ $32, SI; \
 	ADDQ $192, DX
 
-// func sgemmKernel8x16(kc int, a, b, c *float32, ldc int, alpha float32, acc int)
+#define STEP32 \
+	VMOVUPS (DX), Z24; \
+	VMOVUPS 64(DX), Z25; \
+	ROW32(0, Z27, Z0, Z1); \
+	ROW32(1, Z28, Z2, Z3); \
+	ROW32(2, Z29, Z4, Z5); \
+	ROW32(3, Z30, Z6, Z7); \
+	ROW32(4, Z31, Z8, Z9); \
+	ROW32(5, Z27, Z10, Z11); \
+	ROW32(6, Z28, Z12, Z13); \
+	ROW32(7, Z29, Z14, Z15); \
+	ADDQ $32, SI; \
+	ADDQ $192, DX
+
+#define STORE16(c0) \
+	VMOVUPS c0, (DI); \
+	ADDQ R8, DI
+
+#define STORE32(c0, c1) \
+	VMOVUPS c0, (DI); \
+	VMOVUPS c1, 64(DI); \
+	ADDQ R8, DI
+
+
+// func sgemmKernel8x16(kc int, a, b, c *float32, ldc int, alpha float32)
 //
-// sgemmKernel8x48 for the first 16 columns of the B panel only.
-TEXT ·sgemmKernel8x16(SB), NOSPLIT, $0-56
+// sgemmKernel8x48 with acc 0 for the first 16 columns of the B panel only
+// (the last panel of C, which goes through a scratch tile).
+TEXT ·sgemmKernel8x16(SB), NOSPLIT, $0-44
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DX
 	MOVQ c+24(FP), DI
 	MOVQ ldc+32(FP), R8
 	SHLQ $2, R8
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
+	ZERO3(Z0, Z1, Z2)
+	ZERO3(Z3, Z4, Z5)
+	VPXORD Z6, Z6, Z6; VPXORD Z7, Z7, Z7
 k16loop:
 	STEP16
 	DECQ CX
 	JNZ  k16loop
 	VBROADCASTSS alpha+40(FP), Z24
-	VMULPS Z24, Z0, Z0
-	VMULPS Z24, Z1, Z1
-	VMULPS Z24, Z2, Z2
-	VMULPS Z24, Z3, Z3
-	VMULPS Z24, Z4, Z4
-	VMULPS Z24, Z5, Z5
-	VMULPS Z24, Z6, Z6
-	VMULPS Z24, Z7, Z7
-	MOVQ acc+48(FP), AX
-	TESTQ AX, AX
-	JZ   k16store
-	VADDPS (DI), Z0, Z0
-	VMOVUPS Z0, (DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z1, Z1
-	VMOVUPS Z1, (DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z2, Z2
-	VMOVUPS Z2, (DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z3, Z3
-	VMOVUPS Z3, (DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z4, Z4
-	VMOVUPS Z4, (DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z5, Z5
-	VMOVUPS Z5, (DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z6, Z6
-	VMOVUPS Z6, (DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z7, Z7
-	VMOVUPS Z7, (DI)
-	ADDQ R8, DI
-	VZEROUPPER
-	RET
-k16store:
-	VMOVUPS Z0, (DI)
-	ADDQ R8, DI
-	VMOVUPS Z1, (DI)
-	ADDQ R8, DI
-	VMOVUPS Z2, (DI)
-	ADDQ R8, DI
-	VMOVUPS Z3, (DI)
-	ADDQ R8, DI
-	VMOVUPS Z4, (DI)
-	ADDQ R8, DI
-	VMOVUPS Z5, (DI)
-	ADDQ R8, DI
-	VMOVUPS Z6, (DI)
-	ADDQ R8, DI
-	VMOVUPS Z7, (DI)
-	ADDQ R8, DI
+	SCALE3(Z0, Z1, Z2)
+	SCALE3(Z3, Z4, Z5)
+	VMULPS Z24, Z6, Z6; VMULPS Z24, Z7, Z7
+	STORE16(Z0)
+	STORE16(Z1)
+	STORE16(Z2)
+	STORE16(Z3)
+	STORE16(Z4)
+	STORE16(Z5)
+	STORE16(Z6)
+	STORE16(Z7)
 	VZEROUPPER
 	RET
 
-// STEP32 is one k step of the 8×32 kernel: 2 B vectors of a (48-wide)
-// panel, eight rows.
-#define STEP32 \
-	VMOVUPS (DX), Z24; \
-	VMOVUPS 64(DX), Z25; \
-	VBROADCASTSS (0*4)(SI), Z27; \
-	VFMADD231PS Z24, Z27, Z0; \
-	VFMADD231PS Z25, Z27, Z1; \
-	VBROADCASTSS (1*4)(SI), Z28; \
-	VFMADD231PS Z24, Z28, Z2; \
-	VFMADD231PS Z25, Z28, Z3; \
-	VBROADCASTSS (2*4)(SI), Z29; \
-	VFMADD231PS Z24, Z29, Z4; \
-	VFMADD231PS Z25, Z29, Z5; \
-	VBROADCASTSS (3*4)(SI), Z30; \
-	VFMADD231PS Z24, Z30, Z6; \
-	VFMADD231PS Z25, Z30, Z7; \
-	VBROADCASTSS (4*4)(SI), Z31; \
-	VFMADD231PS Z24, Z31, Z8; \
-	VFMADD231PS Z25, Z31, Z9; \
-	VBROADCASTSS (5*4)(SI), Z27; \
-	VFMADD231PS Z24, Z27, Z10; \
-	VFMADD231PS Z25, Z27, Z11; \
-	VBROADCASTSS (6*4)(SI), Z28; \
-	VFMADD231PS Z24, Z28, Z12; \
-	VFMADD231PS Z25, Z28, Z13; \
-	VBROADCASTSS (7*4)(SI), Z29; \
-	VFMADD231PS Z24, Z29, Z14; \
-	VFMADD231PS Z25, Z29, Z15; \
-	ADDQ $32, SI; \
-	ADDQ $192, DX
-
-// func sgemmKernel8x32(kc int, a, b, c *float32, ldc int, alpha float32, acc int)
+// func sgemmKernel8x32(kc int, a, b, c *float32, ldc int, alpha float32)
 //
-// sgemmKernel8x48 for the first 32 columns of the B panel only.
-TEXT ·sgemmKernel8x32(SB), NOSPLIT, $0-56
+// sgemmKernel8x48 with acc 0 for the first 32 columns of the B panel only
+// (the last panel of C, which goes through a scratch tile).
+TEXT ·sgemmKernel8x32(SB), NOSPLIT, $0-44
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DX
 	MOVQ c+24(FP), DI
 	MOVQ ldc+32(FP), R8
 	SHLQ $2, R8
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
+	ZERO3(Z0, Z1, Z2)
+	ZERO3(Z3, Z4, Z5)
+	ZERO3(Z6, Z7, Z8)
+	ZERO3(Z9, Z10, Z11)
+	ZERO3(Z12, Z13, Z14)
 	VPXORD Z15, Z15, Z15
 k32loop:
 	STEP32
 	DECQ CX
 	JNZ  k32loop
 	VBROADCASTSS alpha+40(FP), Z24
-	VMULPS Z24, Z0, Z0
-	VMULPS Z24, Z1, Z1
-	VMULPS Z24, Z2, Z2
-	VMULPS Z24, Z3, Z3
-	VMULPS Z24, Z4, Z4
-	VMULPS Z24, Z5, Z5
-	VMULPS Z24, Z6, Z6
-	VMULPS Z24, Z7, Z7
-	VMULPS Z24, Z8, Z8
-	VMULPS Z24, Z9, Z9
-	VMULPS Z24, Z10, Z10
-	VMULPS Z24, Z11, Z11
-	VMULPS Z24, Z12, Z12
-	VMULPS Z24, Z13, Z13
-	VMULPS Z24, Z14, Z14
+	SCALE3(Z0, Z1, Z2)
+	SCALE3(Z3, Z4, Z5)
+	SCALE3(Z6, Z7, Z8)
+	SCALE3(Z9, Z10, Z11)
+	SCALE3(Z12, Z13, Z14)
 	VMULPS Z24, Z15, Z15
-	MOVQ acc+48(FP), AX
-	TESTQ AX, AX
-	JZ   k32store
-	VADDPS (DI), Z0, Z0
-	VADDPS 64(DI), Z1, Z1
-	VMOVUPS Z0, (DI)
-	VMOVUPS Z1, 64(DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z2, Z2
-	VADDPS 64(DI), Z3, Z3
-	VMOVUPS Z2, (DI)
-	VMOVUPS Z3, 64(DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z4, Z4
-	VADDPS 64(DI), Z5, Z5
-	VMOVUPS Z4, (DI)
-	VMOVUPS Z5, 64(DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z6, Z6
-	VADDPS 64(DI), Z7, Z7
-	VMOVUPS Z6, (DI)
-	VMOVUPS Z7, 64(DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z8, Z8
-	VADDPS 64(DI), Z9, Z9
-	VMOVUPS Z8, (DI)
-	VMOVUPS Z9, 64(DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z10, Z10
-	VADDPS 64(DI), Z11, Z11
-	VMOVUPS Z10, (DI)
-	VMOVUPS Z11, 64(DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z12, Z12
-	VADDPS 64(DI), Z13, Z13
-	VMOVUPS Z12, (DI)
-	VMOVUPS Z13, 64(DI)
-	ADDQ R8, DI
-	VADDPS (DI), Z14, Z14
-	VADDPS 64(DI), Z15, Z15
-	VMOVUPS Z14, (DI)
-	VMOVUPS Z15, 64(DI)
-	ADDQ R8, DI
+	STORE32(Z0, Z1)
+	STORE32(Z2, Z3)
+	STORE32(Z4, Z5)
+	STORE32(Z6, Z7)
+	STORE32(Z8, Z9)
+	STORE32(Z10, Z11)
+	STORE32(Z12, Z13)
+	STORE32(Z14, Z15)
 	VZEROUPPER
 	RET
-k32store:
-	VMOVUPS Z0, (DI)
-	VMOVUPS Z1, 64(DI)
-	ADDQ R8, DI
-	VMOVUPS Z2, (DI)
-	VMOVUPS Z3, 64(DI)
-	ADDQ R8, DI
-	VMOVUPS Z4, (DI)
-	VMOVUPS Z5, 64(DI)
-	ADDQ R8, DI
-	VMOVUPS Z6, (DI)
-	VMOVUPS Z7, 64(DI)
-	ADDQ R8, DI
-	VMOVUPS Z8, (DI)
-	VMOVUPS Z9, 64(DI)
-	ADDQ R8, DI
-	VMOVUPS Z10, (DI)
-	VMOVUPS Z11, 64(DI)
-	ADDQ R8, DI
-	VMOVUPS Z12, (DI)
-	VMOVUPS Z13, 64(DI)
-	ADDQ R8, DI
-	VMOVUPS Z14, (DI)
-	VMOVUPS Z15, 64(DI)
-	ADDQ R8, DI
-	VZEROUPPER
-	RET
-
 // func copyStrips48(src *float32, lds int, dst *float32, n int)
 //
 // dst[48i+r] = src[i*lds + r] for i < n, r < 48: n runs of 48 floats, a

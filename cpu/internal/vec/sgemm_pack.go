@@ -93,14 +93,14 @@ func kernelTile(kc int, ap, bp, c []float32, ldc, h, w int, alpha float32, acc i
 		return
 	}
 	// A narrow last panel runs only the vectors that hold its columns.
-	kernel := sgemmKernel8x48
 	switch {
 	case w <= 16:
-		kernel = sgemmKernel8x16
+		sgemmKernel8x16(kc, &ap[0], &bp[0], &scratch[0], sgemmNR, alpha)
 	case w <= 32:
-		kernel = sgemmKernel8x32
+		sgemmKernel8x32(kc, &ap[0], &bp[0], &scratch[0], sgemmNR, alpha)
+	default:
+		sgemmKernel8x48(kc, &ap[0], &bp[0], &scratch[0], sgemmNR, alpha, 0)
 	}
-	kernel(kc, &ap[0], &bp[0], &scratch[0], sgemmNR, alpha, 0)
 	for r := range h {
 		row := c[r*ldc : r*ldc+w]
 		tileRow := scratch[r*sgemmNR : r*sgemmNR+w]

@@ -68,15 +68,16 @@ func transpose8(src *float32, lds int, dst *float32, ldd int, blocks int)
 //go:noescape
 func copyStrips8(src *float32, lds int, dst *float32, n int)
 
-// sgemmKernel8x16 and sgemmKernel8x32 are sgemmKernel8x48 for the first
-// 16 or 32 columns of a (48-wide) B panel: the last panel of a C whose
-// width leaves 16 or 32 columns or fewer.
+// sgemmKernel8x16 and sgemmKernel8x32 are sgemmKernel8x48 with acc 0 for
+// the first 16 or 32 columns of a (48-wide) B panel: the last panel of a C
+// whose width leaves 16 or 32 columns or fewer, computed into a scratch
+// tile.
 //
 //go:noescape
-func sgemmKernel8x16(kc int, a, b, c *float32, ldc int, alpha float32, acc int)
+func sgemmKernel8x16(kc int, a, b, c *float32, ldc int, alpha float32)
 
 //go:noescape
-func sgemmKernel8x32(kc int, a, b, c *float32, ldc int, alpha float32, acc int)
+func sgemmKernel8x32(kc int, a, b, c *float32, ldc int, alpha float32)
 
 // copyStrips48 sets dst[48i+r] = src[i*lds+r] for i < n, r < 48.
 //

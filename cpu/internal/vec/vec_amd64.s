@@ -6,51 +6,23 @@
 
 #include "textflag.h"
 
-DATA absmask<>+0(SB)/4, $0x7fffffff
-DATA absmask<>+4(SB)/4, $0x7fffffff
-DATA absmask<>+8(SB)/4, $0x7fffffff
-DATA absmask<>+12(SB)/4, $0x7fffffff
-DATA absmask<>+16(SB)/4, $0x7fffffff
-DATA absmask<>+20(SB)/4, $0x7fffffff
-DATA absmask<>+24(SB)/4, $0x7fffffff
-DATA absmask<>+28(SB)/4, $0x7fffffff
-GLOBL absmask<>(SB), RODATA|NOPTR, $32
-DATA minnormal<>+0(SB)/4, $0x00800000
-DATA minnormal<>+4(SB)/4, $0x00800000
-DATA minnormal<>+8(SB)/4, $0x00800000
-DATA minnormal<>+12(SB)/4, $0x00800000
-DATA minnormal<>+16(SB)/4, $0x00800000
-DATA minnormal<>+20(SB)/4, $0x00800000
-DATA minnormal<>+24(SB)/4, $0x00800000
-DATA minnormal<>+28(SB)/4, $0x00800000
-GLOBL minnormal<>(SB), RODATA|NOPTR, $32
-DATA infbits<>+0(SB)/4, $0x7f800000
-DATA infbits<>+4(SB)/4, $0x7f800000
-DATA infbits<>+8(SB)/4, $0x7f800000
-DATA infbits<>+12(SB)/4, $0x7f800000
-DATA infbits<>+16(SB)/4, $0x7f800000
-DATA infbits<>+20(SB)/4, $0x7f800000
-DATA infbits<>+24(SB)/4, $0x7f800000
-DATA infbits<>+28(SB)/4, $0x7f800000
-GLOBL infbits<>(SB), RODATA|NOPTR, $32
-DATA ones<>+0(SB)/4, $1
-DATA ones<>+4(SB)/4, $1
-DATA ones<>+8(SB)/4, $1
-DATA ones<>+12(SB)/4, $1
-DATA ones<>+16(SB)/4, $1
-DATA ones<>+20(SB)/4, $1
-DATA ones<>+24(SB)/4, $1
-DATA ones<>+28(SB)/4, $1
-GLOBL ones<>(SB), RODATA|NOPTR, $32
-DATA sixteens<>+0(SB)/4, $16
-DATA sixteens<>+4(SB)/4, $16
-DATA sixteens<>+8(SB)/4, $16
-DATA sixteens<>+12(SB)/4, $16
-DATA sixteens<>+16(SB)/4, $16
-DATA sixteens<>+20(SB)/4, $16
-DATA sixteens<>+24(SB)/4, $16
-DATA sixteens<>+28(SB)/4, $16
-GLOBL sixteens<>(SB), RODATA|NOPTR, $32
+// SPLAT8(sym, v) defines sym, eight 32-bit lanes of v, read-only.
+#define SPLAT8(sym, v) \
+	DATA sym+0(SB)/4, v; \
+	DATA sym+4(SB)/4, v; \
+	DATA sym+8(SB)/4, v; \
+	DATA sym+12(SB)/4, v; \
+	DATA sym+16(SB)/4, v; \
+	DATA sym+20(SB)/4, v; \
+	DATA sym+24(SB)/4, v; \
+	DATA sym+28(SB)/4, v; \
+	GLOBL sym(SB), RODATA|NOPTR, $32
+
+SPLAT8(absmask<>, $0x7fffffff)
+SPLAT8(minnormal<>, $0x00800000)
+SPLAT8(infbits<>, $0x7f800000)
+SPLAT8(ones<>, $1)
+SPLAT8(sixteens<>, $16)
 DATA lane2<>+0(SB)/4, $0
 DATA lane2<>+4(SB)/4, $2
 DATA lane2<>+8(SB)/4, $4

@@ -28,10 +28,6 @@ func sgemmKernel8x48(kc int, a, b, c *float32, ldc int, alpha float32, acc int) 
 }
 func transpose8(src *float32, lds int, dst *float32, ldd int, blocks int) { panic("unreachable") }
 func copyStrips8(src *float32, lds int, dst *float32, n int)              { panic("unreachable") }
-func sgemmKernel8x16(kc int, a, b, c *float32, ldc int, alpha float32, acc int) {
-	panic("unreachable")
-}
-func sgemmKernel8x32(kc int, a, b, c *float32, ldc int, alpha float32, acc int) {
-	panic("unreachable")
-}
-func copyStrips48(src *float32, lds int, dst *float32, n int) { panic("unreachable") }
+func sgemmKernel8x16(kc int, a, b, c *float32, ldc int, alpha float32)    { panic("unreachable") }
+func sgemmKernel8x32(kc int, a, b, c *float32, ldc int, alpha float32)    { panic("unreachable") }
+func copyStrips48(src *float32, lds int, dst *float32, n int)             { panic("unreachable") }
