@@ -54,17 +54,22 @@
 	VADDPS 128(DI), c2, c2; \
 	STORE3(c0, c1, c2)
 
+// KERNELARGS loads a kernel's arguments: kc in CX, a in SI, b in DX, c in
+// DI, C's row stride in bytes in R8.
+#define KERNELARGS \
+	MOVQ kc+0(FP), CX; \
+	MOVQ a+8(FP), SI; \
+	MOVQ b+16(FP), DX; \
+	MOVQ c+24(FP), DI; \
+	MOVQ ldc+32(FP), R8; \
+	SHLQ $2, R8
+
 // func sgemmKernel8x48(kc int, a, b, c *float32, ldc int, alpha float32, acc int)
 //
 // c[r*ldc+j] = alpha·Σ_k a[8k+r]·b[48k+j] (acc 0) or += that (acc 1),
 // for r < 8, j < 48; kc ≥ 1.
 TEXT ·sgemmKernel8x48(SB), NOSPLIT, $0-56
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DX
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), R8
-	SHLQ $2, R8
+	KERNELARGS
 	ZERO3(Z0, Z1, Z2)
 	ZERO3(Z3, Z4, Z5)
 	ZERO3(Z6, Z7, Z8)
@@ -271,12 +276,7 @@ cdone:
 // sgemmKernel8x48 with acc 0 for the first 16 columns of the B panel only
 // (the last panel of C, which goes through a scratch tile).
 TEXT ·sgemmKernel8x16(SB), NOSPLIT, $0-44
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DX
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), R8
-	SHLQ $2, R8
+	KERNELARGS
 	ZERO3(Z0, Z1, Z2)
 	ZERO3(Z3, Z4, Z5)
 	VPXORD Z6, Z6, Z6; VPXORD Z7, Z7, Z7
@@ -304,12 +304,7 @@ k16loop:
 // sgemmKernel8x48 with acc 0 for the first 32 columns of the B panel only
 // (the last panel of C, which goes through a scratch tile).
 TEXT ·sgemmKernel8x32(SB), NOSPLIT, $0-44
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DX
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), R8
-	SHLQ $2, R8
+	KERNELARGS
 	ZERO3(Z0, Z1, Z2)
 	ZERO3(Z3, Z4, Z5)
 	ZERO3(Z6, Z7, Z8)
