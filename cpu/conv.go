@@ -85,55 +85,52 @@ func (c *convPlan) check(d *Device, op string, x, w, y device.Buffer) {
 // im2col fills col [kk, nb*ohw] with the group g patches of images
 // n0..n0+nb-1, its channels over the team when par.
 func (c *convPlan) im2col(col, x []float32, n0, nb, g int, par bool) {
+	if !par { // no closure: a per-image convolution calls this per image
+		c.im2colPlanes(col, x, n0, nb, g, 0, nb*c.cg)
+		return
+	}
+	parallelFor(nb*c.cg, 1, func(lo, hi int) { c.im2colPlanes(col, x, n0, nb, g, lo, hi) })
+}
+
+// im2colPlanes is im2col for the (image, channel) planes [lo, hi).
+func (c *convPlan) im2colPlanes(col, x []float32, n0, nb, g, lo, hi int) {
 	p := c.p
 	ld := nb * c.ohw
 	shifted := c.shifted()
-	c.each(nb*c.cg, par, func(lo, hi int) {
-		for t := lo; t < hi; t++ {
-			img, ch := t/c.cg, t%c.cg
-			plane := x[(n0+img)*c.inPlane+(g*c.cg+ch)*p.H*p.W:]
-			for kh := 0; kh < p.KH; kh++ {
-				for kw := 0; kw < p.KW; kw++ {
-					r := (ch*p.KH+kh)*p.KW + kw
-					dst := col[r*ld+img*c.ohw : r*ld+(img+1)*c.ohw]
-					if shifted {
-						c.shiftedBlock(dst, plane[:p.H*p.W], kh*p.DilationH-p.PadH, kw-p.PadW)
+	for t := lo; t < hi; t++ {
+		img, ch := t/c.cg, t%c.cg
+		plane := x[(n0+img)*c.inPlane+(g*c.cg+ch)*p.H*p.W:]
+		for kh := 0; kh < p.KH; kh++ {
+			for kw := 0; kw < p.KW; kw++ {
+				r := (ch*p.KH+kh)*p.KW + kw
+				dst := col[r*ld+img*c.ohw : r*ld+(img+1)*c.ohw]
+				if shifted {
+					c.shiftedBlock(dst, plane[:p.H*p.W], kh*p.DilationH-p.PadH, kw-p.PadW)
+					continue
+				}
+				// The outputs ow in [owLo, owHi) read inside the row.
+				off := -p.PadW + kw*p.DilationW
+				owLo, owHi := validRange(off, p.StrideW, p.W, c.ow)
+				for oh := 0; oh < c.oh; oh++ {
+					ih := oh*p.StrideH - p.PadH + kh*p.DilationH
+					row := dst[oh*c.ow : (oh+1)*c.ow]
+					if ih < 0 || ih >= p.H || owLo >= owHi {
+						clear(row)
 						continue
 					}
-					// The outputs ow in [owLo, owHi) read inside the row.
-					off := -p.PadW + kw*p.DilationW
-					owLo, owHi := validRange(off, p.StrideW, p.W, c.ow)
-					for oh := 0; oh < c.oh; oh++ {
-						ih := oh*p.StrideH - p.PadH + kh*p.DilationH
-						row := dst[oh*c.ow : (oh+1)*c.ow]
-						if ih < 0 || ih >= p.H || owLo >= owHi {
-							clear(row)
-							continue
-						}
-						src := plane[ih*p.W : (ih+1)*p.W]
-						clear(row[:owLo])
-						clear(row[owHi:])
-						if p.StrideW == 1 {
-							copy(row[owLo:owHi], src[owLo+off:owHi+off])
-							continue
-						}
-						for ow := owLo; ow < owHi; ow++ {
-							row[ow] = src[ow*p.StrideW+off]
-						}
+					src := plane[ih*p.W : (ih+1)*p.W]
+					clear(row[:owLo])
+					clear(row[owHi:])
+					if p.StrideW == 1 {
+						copy(row[owLo:owHi], src[owLo+off:owHi+off])
+						continue
+					}
+					for ow := owLo; ow < owHi; ow++ {
+						row[ow] = src[ow*p.StrideW+off]
 					}
 				}
 			}
 		}
-	})
-}
-
-// each calls fn on ranges covering [0, n): one per plane over the team
-// when par, all of it on this goroutine otherwise.
-func (c *convPlan) each(n int, par bool, fn func(lo, hi int)) {
-	if par {
-		parallelFor(n, 1, fn)
-	} else {
-		fn(0, n)
 	}
 }
 
@@ -246,46 +243,53 @@ func validRange(off, stride, w, n int) (lo, hi int) {
 // col2im adds col [kk, nb*ohw] back into the group g channels of dx, its
 // channels over the team when par.
 func (c *convPlan) col2im(dx, col []float32, n0, nb, g int, par bool) {
+	if !par {
+		c.col2imPlanes(dx, col, n0, nb, g, 0, nb*c.cg)
+		return
+	}
+	parallelFor(nb*c.cg, 1, func(lo, hi int) { c.col2imPlanes(dx, col, n0, nb, g, lo, hi) })
+}
+
+// col2imPlanes is col2im for the (image, channel) planes [lo, hi).
+func (c *convPlan) col2imPlanes(dx, col []float32, n0, nb, g, lo, hi int) {
 	p := c.p
 	ld := nb * c.ohw
 	shifted := c.shifted()
-	c.each(nb*c.cg, par, func(lo, hi int) {
-		for t := lo; t < hi; t++ {
-			img, ch := t/c.cg, t%c.cg
-			plane := dx[(n0+img)*c.inPlane+(g*c.cg+ch)*p.H*p.W:]
-			for kh := 0; kh < p.KH; kh++ {
-				for kw := 0; kw < p.KW; kw++ {
-					r := (ch*p.KH+kh)*p.KW + kw
-					src := col[r*ld+img*c.ohw : r*ld+(img+1)*c.ohw]
-					if shifted {
-						c.addShiftedBlock(plane[:p.H*p.W], src, kh*p.DilationH-p.PadH, kw-p.PadW)
+	for t := lo; t < hi; t++ {
+		img, ch := t/c.cg, t%c.cg
+		plane := dx[(n0+img)*c.inPlane+(g*c.cg+ch)*p.H*p.W:]
+		for kh := 0; kh < p.KH; kh++ {
+			for kw := 0; kw < p.KW; kw++ {
+				r := (ch*p.KH+kh)*p.KW + kw
+				src := col[r*ld+img*c.ohw : r*ld+(img+1)*c.ohw]
+				if shifted {
+					c.addShiftedBlock(plane[:p.H*p.W], src, kh*p.DilationH-p.PadH, kw-p.PadW)
+					continue
+				}
+				// The outputs ow in [owLo, owHi) land inside the row.
+				off := -p.PadW + kw*p.DilationW
+				owLo, owHi := validRange(off, p.StrideW, p.W, c.ow)
+				if owLo >= owHi {
+					continue
+				}
+				for oh := 0; oh < c.oh; oh++ {
+					ih := oh*p.StrideH - p.PadH + kh*p.DilationH
+					if ih < 0 || ih >= p.H {
 						continue
 					}
-					// The outputs ow in [owLo, owHi) land inside the row.
-					off := -p.PadW + kw*p.DilationW
-					owLo, owHi := validRange(off, p.StrideW, p.W, c.ow)
-					if owLo >= owHi {
+					dst := plane[ih*p.W : (ih+1)*p.W]
+					s := src[oh*c.ow : (oh+1)*c.ow]
+					if p.StrideW == 1 {
+						vec.AddTo(dst[owLo+off:owHi+off], s[owLo:owHi])
 						continue
 					}
-					for oh := 0; oh < c.oh; oh++ {
-						ih := oh*p.StrideH - p.PadH + kh*p.DilationH
-						if ih < 0 || ih >= p.H {
-							continue
-						}
-						dst := plane[ih*p.W : (ih+1)*p.W]
-						s := src[oh*c.ow : (oh+1)*c.ow]
-						if p.StrideW == 1 {
-							vec.AddTo(dst[owLo+off:owHi+off], s[owLo:owHi])
-							continue
-						}
-						for ow := owLo; ow < owHi; ow++ {
-							dst[ow*p.StrideW+off] += s[ow]
-						}
+					for ow := owLo; ow < owHi; ow++ {
+						dst[ow*p.StrideW+off] += s[ow]
 					}
 				}
 			}
 		}
-	})
+	}
 }
 
 // gather copies the group g channels of images n0..n0+nb-1 of an

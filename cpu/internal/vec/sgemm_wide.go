@@ -79,35 +79,54 @@ func (w *wide) run(alpha float32, acc int, c []float32, ldc, workers int) {
 	}
 	units := w.groups * w.chunks
 	workers = min(workers, units)
-	workerState := make([]*wideWorker, workers)
-	team.Run(units, workers, func(wi, u int) {
-		ww := workerState[wi]
-		if ww == nil {
-			ww = wideWorkers.get()
-			grow(&ww.a, w.mPad*w.groupK)
-			grow(&ww.b, w.chunkPanels*sgemmNR*w.kc)
-			ww.group = -1
-			workerState[wi] = ww
+	if workers <= 1 { // a small product (a per-image convolution's): no closure, no team
+		ww := w.worker()
+		for u := range units {
+			w.unit(ww, u, alpha, acc, part, c, ldc)
 		}
-		g, ch := u/w.chunks, u%w.chunks
-		if g != ww.group {
-			w.packGroupA(ww.a, g)
-			ww.group = g
-		}
-		if w.groups > 1 {
-			w.chunk(ww, g, ch, alpha, 0, part[g*w.m*w.n:], w.n)
-		} else {
-			w.chunk(ww, g, ch, alpha, acc, c, ldc)
-		}
-	})
-	for _, ww := range workerState {
-		if ww != nil {
-			wideWorkers.put(ww)
+		wideWorkers.put(ww)
+	} else {
+		workerState := make([]*wideWorker, workers)
+		team.Run(units, workers, func(wi, u int) {
+			if workerState[wi] == nil {
+				workerState[wi] = w.worker()
+			}
+			w.unit(workerState[wi], u, alpha, acc, part, c, ldc)
+		})
+		for _, ww := range workerState {
+			if ww != nil {
+				wideWorkers.put(ww)
+			}
 		}
 	}
 	if w.groups > 1 {
 		w.sumGroups(part, acc, c, ldc, workers)
 		widePartials.put(partp)
+	}
+}
+
+// worker returns a goroutine's buffers, long enough for this plan.
+func (w *wide) worker() *wideWorker {
+	ww := wideWorkers.get()
+	grow(&ww.a, w.mPad*w.groupK)
+	grow(&ww.b, w.chunkPanels*sgemmNR*w.kc)
+	ww.group = -1
+	return ww
+}
+
+// unit computes unit u (group u/chunks, chunk u%chunks) with ww's
+// buffers: into its group's partial sum when k is in groups, into C
+// otherwise.
+func (w *wide) unit(ww *wideWorker, u int, alpha float32, acc int, part, c []float32, ldc int) {
+	g, ch := u/w.chunks, u%w.chunks
+	if g != ww.group {
+		w.packGroupA(ww.a, g)
+		ww.group = g
+	}
+	if w.groups > 1 {
+		w.chunk(ww, g, ch, alpha, 0, part[g*w.m*w.n:], w.n)
+	} else {
+		w.chunk(ww, g, ch, alpha, acc, c, ldc)
 	}
 }
 
